@@ -1,0 +1,20 @@
+# Two entry points, both self-contained on a fresh machine:
+#   make run   - compile rules/ and evaluate scenarios/ with explanations
+#   make test  - the whole test suite (package tests and every scenario)
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+.PHONY: run test
+run: $(BIN)/.installed
+	$(BIN)/rulelang check rules/
+	$(BIN)/rulelang run scenarios/ --uitleg
+
+test: $(BIN)/.installed
+	$(BIN)/python -m pytest -q

@@ -1,0 +1,283 @@
+"""The `rulelang` command: check, run, explain, test, debug, codes.
+
+Exit codes: 0 clean / all scenarios as expected, 1 errors found or scenarios failed, 2 usage or
+internal error. No Python traceback reaches a user for bad input (set RULELANG_DEBUG=1 to see one
+for an internal error).
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .diagnostics import CODES, Diagnostic, render, summary
+
+FORMATS = click.Choice(["text", "json", "markdown"])
+
+
+def _diag_format(fmt: str | None) -> str:
+    if fmt:
+        return fmt
+    return "full" if sys.stdout.isatty() else "concise"
+
+
+def _echo_diags(diags: list[Diagnostic], texts: dict[str, str], fmt: str) -> None:
+    if not diags:
+        return
+    click.echo(render(diags, fmt, texts))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="rulelang")
+def cli():
+    """rulelang — regels van de Participatiewet als code: controleren, doorrekenen en uitleggen."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1)
+@click.option("--format", "fmt", type=click.Choice(["concise", "full", "json"]), default=None,
+              help="concise: pad:regel:kolom: CODE bericht; full: met uitsnede; json: machineleesbaar.")
+def check(paths, fmt):
+    """Controleer .rule-bestanden (standaard: rules/) zonder ze uit te voeren."""
+    from .compiler import check_paths
+
+    diags, texts, n = check_paths(list(paths) or ["rules"])
+    fmt = _diag_format(fmt)
+    if fmt == "json":
+        click.echo(render(diags, "json"))
+    else:
+        _echo_diags(diags, texts, fmt)
+        click.echo(f"{summary(diags)} ({n} {'bestand' if n == 1 else 'bestanden'} gecontroleerd)")
+    sys.exit(1 if any(d.severity == "error" for d in diags) else 0)
+
+
+def _load_all(runner, paths):
+    from .run import scenario_files
+
+    scenarios, problems = [], []
+    for f in scenario_files(list(paths)):
+        if not f.exists():
+            problems.append(Diagnostic("RL401", f"scenario '{f}' bestaat niet",
+                                       __import__("rulelang.source", fromlist=["Span"]).Span(str(f), 1, 1)))
+            continue
+        sc, d = runner.load(f)
+        scenarios.extend(sc)
+        problems.extend(d)
+    return scenarios, problems
+
+
+@cli.command()
+@click.argument("paths", nargs=-1)
+@click.option("--uitleg", "--explain", "with_explanation", is_flag=True,
+              help="Toon bij elke uitkomst de uitleg (welke regels, waarden en bronnen).")
+@click.option("--format", "fmt", type=FORMATS, default="text")
+def run(paths, with_explanation, fmt):
+    """Reken scenario's door (bestanden of mappen, standaard: scenarios/) en vergelijk met de verwachting."""
+    from .render.explanation import RENDERERS
+    from .run import Runner
+
+    runner = Runner()
+    scenarios, problems = _load_all(runner, paths or ["scenarios"])
+    runs = [runner.run(sc, trace=True) for sc in scenarios]
+    failed = [r for r in runs if not r.passed]
+    if fmt == "json":
+        click.echo(json.dumps({
+            "scenarios": [_run_json(r, with_explanation) for r in runs],
+            "fouten": [d.to_json() for d in problems],
+            "samenvatting": {"geslaagd": len(runs) - len(failed), "mislukt": len(failed), "onleesbaar": len(problems)},
+        }, ensure_ascii=False, indent=2))
+    else:
+        for r in runs:
+            mark = "OK  " if r.passed else "FOUT"
+            click.echo(f"{mark} {r.scenario.path} — {r.scenario.name}")
+            for name in _shown_outcomes(r):
+                click.echo(f"       {name} = {r.outcome_text(name)}")
+            for c in r.checks:
+                if not c.ok:
+                    click.echo(f"       ✗ {c.outcome} ({c.what}): verwacht {c.expected}, kreeg {c.got}  [{c.location}]")
+            if with_explanation:
+                for name in _shown_outcomes(r):
+                    text = RENDERERS[fmt](r.explanation(name))
+                    click.echo("")
+                    click.echo("\n".join("       " + line if line else "" for line in text.splitlines()))
+                click.echo("")
+        if problems:
+            click.echo("")
+            click.echo(render(problems, "concise"))
+        click.echo(f"\n{len(runs) - len(failed)} geslaagd, {len(failed)} mislukt, "
+                   f"{len(problems)} {'fout' if len(problems) == 1 else 'fouten'} in scenariobestanden")
+    sys.exit(1 if failed or problems else 0)
+
+
+def _shown_outcomes(r) -> list[str]:
+    expected = [e.name for e in r.scenario.expect]
+    return list(dict.fromkeys(expected + r.ruleset.meta["outcomes"]))
+
+
+def _run_json(r, with_explanation: bool) -> dict:
+    from .runtime.values import json_value
+
+    d = {"bestand": r.scenario.path, "naam": r.scenario.name, "peildatum": r.scenario.peildatum.isoformat(),
+         "geslaagd": r.passed,
+         "uitkomsten": {n: {"status": r.results[n].status, "waarde": json_value(r.results[n].value),
+                            "weergave": r.outcome_text(n)} for n in _shown_outcomes(r)},
+         "controles": [{"uitkomst": c.outcome, "soort": c.what, "geslaagd": c.ok, "verwacht": c.expected,
+                        "gekregen": c.got, "locatie": c.location} for c in r.checks]}
+    if with_explanation:
+        d["uitleg"] = {n: r.explanation(n).to_json() for n in _shown_outcomes(r)}
+    return d
+
+
+@cli.command()
+@click.argument("scenario", type=click.Path())
+@click.argument("outcome", required=False)
+@click.option("--geval", "--case", "case", type=int, default=1, help="Welk scenario in een bestand met meerdere (---).")
+@click.option("--format", "fmt", type=FORMATS, default="text")
+def explain(scenario, outcome, case, fmt):
+    """Leg uit hoe de uitkomsten van een scenario tot stand kwamen."""
+    from .render.explanation import RENDERERS
+    from .run import Runner
+
+    runner = Runner()
+    path = Path(scenario)
+    if not path.exists():
+        click.echo(f"{scenario}:1:1: RL401 scenario '{scenario}' bestaat niet", err=True)
+        sys.exit(1)
+    scenarios, problems = runner.load(path)
+    if problems:
+        click.echo(render(problems, "concise"), err=True)
+    chosen = [s for s in scenarios if s.index == case - 1]
+    if not chosen:
+        if not problems:
+            click.echo(f"{scenario}: geval {case} bestaat niet", err=True)
+        sys.exit(1)
+    r = runner.run(chosen[0])
+    names = [outcome] if outcome else _shown_outcomes(r)
+    if outcome and outcome not in r.ruleset.meta["index"]:
+        from .diagnostics import suggest
+
+        hint = suggest(outcome, r.ruleset.meta["index"])
+        click.echo(f"onbekende uitkomst '{outcome}'" + (f"; bedoelde u '{hint}'?" if hint else ""), err=True)
+        sys.exit(2)
+    if outcome and outcome not in r.results:
+        from .runtime import evaluate
+
+        ev, results, tracer = evaluate(r.ruleset.cls, r.scenario.facts, r.scenario.decisions, r.scenario.peildatum,
+                                       [outcome], trace=True)
+        r.results.update(results)
+        r.evaluation, r.tracer = ev, tracer
+    rendered = [RENDERERS[fmt](r.explanation(n)) for n in names]
+    if fmt == "json":
+        click.echo("[" + ",\n".join(rendered) + "]" if len(rendered) > 1 else rendered[0])
+    else:
+        click.echo("\n".join(rendered))
+    sys.exit(0)
+
+
+@cli.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@click.argument("pytest_args", nargs=-1, type=click.UNPROCESSED)
+def test(pytest_args):
+    """Draai alle scenario's en tests met pytest (argumenten gaan door naar pytest)."""
+    import pytest
+
+    sys.exit(pytest.main(list(pytest_args)))
+
+
+@cli.group()
+def debug():
+    """Toon een tussenstap van de vertaler (voor ontwikkelaars)."""
+
+
+@debug.command("ast")
+@click.argument("file", type=click.Path())
+def debug_ast(file):
+    """De syntaxboom van één .rule-bestand."""
+    from .compiler import display_path
+    from .parser import parse_text
+    from .transform import build_module
+
+    path = Path(file)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        click.echo(f"{file}:1:1: RL001 bestand '{file}' bestaat niet of is niet te lezen", err=True)
+        sys.exit(1)
+    lang, trees, diags = parse_text(text, display_path(path))
+    module = build_module(display_path(path), lang, trees, diags)
+    for d in module.decls:
+        click.echo(repr(d))
+    if diags:
+        click.echo(render(diags, "concise"), err=True)
+        sys.exit(1)
+
+
+@debug.command("python")
+@click.argument("file", type=click.Path())
+def debug_python(file):
+    """De Python-code die voor een .rule-bestand (met imports) wordt gemaakt."""
+    from .compiler import compile_to_python
+
+    source, _, texts, diags = compile_to_python(Path(file))
+    if source is None:
+        click.echo(render(diags, "concise"), err=True)
+        sys.exit(1)
+    click.echo(source)
+
+
+@debug.command("ir")
+@click.argument("file", type=click.Path())
+def debug_ir(file):
+    """De tussenvorm: symbolen, regelbomen met uitzonderingen, geldigheid en bronnen."""
+    from .codegen import build_meta
+    from .compiler import compile_to_python
+    from .runtime.values import json_value
+
+    source, program, texts, diags = compile_to_python(Path(file))
+    if program is None or any(d.severity == "error" for d in diags):
+        click.echo(render(diags, "concise"), err=True)
+        sys.exit(1)
+    click.echo(json.dumps(json_value(build_meta(program)), ensure_ascii=False, indent=2))
+
+
+@cli.command()
+@click.argument("code", required=False)
+def codes(code):
+    """De lijst van foutcodes, of de uitleg van één code."""
+    if code:
+        if code.upper() not in CODES:
+            click.echo(f"onbekende code '{code}'", err=True)
+            sys.exit(2)
+        click.echo(f"{code.upper()}: {CODES[code.upper()]}")
+        return
+    for c, title in CODES.items():
+        click.echo(f"{c}  {title}")
+
+
+def main(argv=None):
+    try:
+        cli.main(args=argv, prog_name="rulelang", standalone_mode=False)
+    except click.exceptions.Exit as e:
+        sys.exit(e.exit_code)
+    except click.ClickException as e:
+        e.show()
+        sys.exit(2)
+    except click.exceptions.Abort:
+        sys.exit(2)
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        sys.exit(2)
+    except Exception as e:  # an internal error: say so plainly, never dump a traceback on a policy writer
+        if os.environ.get("RULELANG_DEBUG"):
+            raise
+        click.echo(f"RL901 interne fout in rulelang ({type(e).__name__}: {e}). Meld dit aan de beheerders; "
+                   "zet RULELANG_DEBUG=1 voor details.", err=True)
+        sys.exit(2)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

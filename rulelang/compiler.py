@@ -1,0 +1,216 @@
+"""The driver: one function per stage, plus loading of imports and a content-hash cache.
+
+parse (parser.py) -> AST (transform.py) -> resolve/check to IR (check.py) -> Python (codegen.py)
+-> module (this file, cached by a hash of every source file, the grammar and the compiler version).
+"""
+from __future__ import annotations
+
+import hashlib
+import linecache
+import marshal
+import os
+import re
+import sys
+import types
+from importlib import resources
+from pathlib import Path
+
+import attrs
+
+from . import __version__, ast as A
+from .check import check
+from .codegen import generate
+from .diagnostics import Diagnostic
+from .parser import parse_text
+from .source import Span
+from .transform import build_module
+
+_IMPORT_LINE = re.compile(r'^(?:importeer|import)\s+"((?:[^"\\\n]|\\.)*)"', re.M)
+
+
+def display_path(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+
+
+@attrs.define
+class RuleSet:
+    """A compiled rule set: the generated module, its class, metadata and sources."""
+
+    root: str
+    python_source: str
+    module: types.ModuleType
+    texts: dict[str, str]
+    program: object | None = None  # the IR, when compiled in this process (None when loaded from cache)
+
+    @property
+    def cls(self):
+        return self.module.RuleSet
+
+    @property
+    def meta(self) -> dict:
+        return self.module.META
+
+
+def _read(path: Path, span: Span | None, diags: list[Diagnostic]) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        diags.append(Diagnostic("RL213" if span else "RL001", f"bestand '{display_path(path)}' bestaat niet",
+                                span or Span(display_path(path), 1, 1)))
+    except (OSError, UnicodeDecodeError) as e:
+        diags.append(Diagnostic("RL001", f"bestand '{display_path(path)}' is niet te lezen ({type(e).__name__})",
+                                span or Span(display_path(path), 1, 1)))
+    return None
+
+
+def collect_texts(root: Path) -> tuple[dict[Path, str], list[Diagnostic]]:
+    """Read the root file and, transitively, every file it imports (cheap scan, no parsing)."""
+    diags: list[Diagnostic] = []
+    texts: dict[Path, str] = {}
+    todo: list[tuple[Path, Span | None]] = [(root.resolve(), None)]
+    while todo:
+        path, span = todo.pop(0)
+        if path in texts:
+            continue
+        text = _read(path, span, diags)
+        if text is None:
+            continue
+        texts[path] = text
+        for m in _IMPORT_LINE.finditer(text):
+            line = text.count("\n", 0, m.start()) + 1
+            target = (path.parent / m.group(1)).resolve()
+            todo.append((target, Span(display_path(path), line, 1, line, len(m.group(0)) + 1)))
+    return texts, diags
+
+
+def source_hash(texts: dict[Path, str]) -> str:
+    h = hashlib.sha256()
+    h.update(__version__.encode())
+    gdir = resources.files("rulelang") / "grammar"
+    for name in ("core.lark", "nl.lark", "en.lark"):
+        h.update((gdir / name).read_bytes())
+    h.update(Path(__file__).with_name("codegen.py").read_bytes())
+    h.update(Path(__file__).with_name("check.py").read_bytes())
+    for path in sorted(texts):
+        h.update(display_path(path).encode())
+        h.update(b"\0")
+        h.update(texts[path].encode())
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def cache_dir() -> Path | None:
+    if os.environ.get("RULELANG_NO_CACHE"):
+        return None
+    base = os.environ.get("RULELANG_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "rulelang")
+    return Path(base)
+
+
+def parse_modules(texts: dict[Path, str]) -> tuple[list[A.Module], list[Diagnostic]]:
+    diags: list[Diagnostic] = []
+    modules = []
+    for path, text in texts.items():
+        shown = display_path(path)
+        lang, trees, d = parse_text(text, shown)
+        diags.extend(d)
+        modules.append(build_module(shown, lang, trees, diags))
+    return modules, diags
+
+
+def compile_to_python(root: Path) -> tuple[str | None, object | None, dict[str, str], list[Diagnostic]]:
+    """All stages up to Python source. Returns (source, IR program, texts, diagnostics)."""
+    texts, diags = collect_texts(root)
+    shown_texts = {display_path(p): t for p, t in texts.items()}
+    if not texts:
+        return None, None, shown_texts, diags
+    modules, d = parse_modules(texts)
+    diags.extend(d)
+    program, d = check(modules, display_path(root.resolve()))
+    diags.extend(d)
+    program.source_hash = source_hash(texts)
+    if any(x.severity == "error" for x in diags):
+        return None, program, shown_texts, _dedupe(diags)
+    return generate(program), program, shown_texts, _dedupe(diags)
+
+
+def _dedupe(diags: list[Diagnostic]) -> list[Diagnostic]:
+    seen, out = set(), []
+    for d in diags:
+        key = (d.code, d.span, d.message)
+        if key not in seen:
+            seen.add(key)
+            out.append(d)
+    return out
+
+
+def load_python(source: str, name: str, code=None) -> types.ModuleType:
+    filename = f"<rulelang {name}>"
+    if code is None:
+        code = compile(source, filename, "exec")
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    module = types.ModuleType(f"rulelang_generated_{hashlib.sha1(name.encode()).hexdigest()[:12]}")
+    module.__file__ = filename
+    exec(code, module.__dict__)
+    return module
+
+
+def compile_rules(path: str | os.PathLike, use_cache: bool = True) -> tuple[RuleSet | None, list[Diagnostic]]:
+    """Compile a rule file (with its imports). Returns (rule set or None, diagnostics)."""
+    root = Path(path)
+    cdir = cache_dir() if use_cache else None
+    if cdir is not None:
+        texts, diags = collect_texts(root)
+        if texts and not diags:
+            key = source_hash(texts)
+            py_file = cdir / f"{key}.py"
+            code_file = cdir / f"{key}.{sys.implementation.cache_tag}.code"
+            if py_file.exists() and code_file.exists():
+                try:
+                    source = py_file.read_text(encoding="utf-8")
+                    code = marshal.loads(code_file.read_bytes())
+                    module = load_python(source, display_path(root), code)
+                    return RuleSet(display_path(root), source, module,
+                                   {display_path(p): t for p, t in texts.items()}), []
+                except Exception:  # a damaged cache entry is rebuilt, never trusted
+                    pass
+    source, program, texts, diags = compile_to_python(root)
+    if source is None:
+        return None, diags
+    code = compile(source, f"<rulelang {display_path(root)}>", "exec")
+    module = load_python(source, display_path(root), code)
+    if cdir is not None:
+        try:
+            cdir.mkdir(parents=True, exist_ok=True)
+            key = program.source_hash
+            tmp = cdir / f".{key}.{os.getpid()}.tmp"
+            tmp.write_text(source, encoding="utf-8")
+            os.replace(tmp, cdir / f"{key}.py")
+            tmp.write_bytes(marshal.dumps(code))
+            os.replace(tmp, cdir / f"{key}.{sys.implementation.cache_tag}.code")
+        except OSError:
+            pass  # caching is an optimisation; a read-only home must not break compilation
+    return RuleSet(display_path(root), source, module, texts, program), diags
+
+
+def check_paths(paths: list[str]) -> tuple[list[Diagnostic], dict[str, str], int]:
+    """Check every .rule file under the given paths. Returns (diagnostics, texts, number of files)."""
+    files: list[Path] = []
+    diags: list[Diagnostic] = []
+    for p in paths:
+        path = Path(p)
+        if path.is_dir():
+            files.extend(sorted(path.rglob("*.rule")))
+        elif path.exists():
+            files.append(path)
+        else:
+            diags.append(Diagnostic("RL001", f"'{p}' bestaat niet", Span(p, 1, 1)))
+    texts: dict[str, str] = {}
+    for f in files:
+        _, _, t, d = compile_to_python(f)
+        texts.update(t)
+        diags.extend(d)
+    return _dedupe(diags), texts, len(files)

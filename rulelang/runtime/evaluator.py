@@ -1,0 +1,76 @@
+"""The base class of every generated rule set, and the entry point that evaluates outcomes."""
+from __future__ import annotations
+
+import datetime as _dt
+import decimal
+
+import attrs
+
+from . import signals
+from .trace import Tracer
+from .values import CONTEXT
+
+UNSET = object()  # a memo slot not yet computed
+NONE = object()  # "no rule applied" inside a rule tree
+
+
+@attrs.frozen
+class Decision:
+    """A discretionary decision of the college (kan-bepaling), with its provenance."""
+
+    value: object
+    by: str
+    date: _dt.date | None
+    motivation: str
+
+
+class Evaluation:
+    """One evaluation of a rule set for one case on one peildatum. Values are memoised per instance."""
+
+    __slots__ = ("_f", "_b", "_p", "_tr")
+    META: dict = {}
+    GETTERS: tuple = ()
+
+    def __init__(self, facts: dict, decisions: dict, peildatum: _dt.date, tracer: Tracer | None = None):
+        self._f = facts
+        self._b = decisions
+        self._p = peildatum
+        self._tr = tracer
+
+    def value(self, name: str):
+        return self.GETTERS[self.META["index"][name]](self)
+
+
+@attrs.define
+class OutcomeResult:
+    name: str
+    status: str  # ok | geblokkeerd | ontbreekt | fout
+    value: object = None
+    signal: object = None  # the Signal that stopped it
+
+
+def evaluate(cls, facts: dict, decisions: dict, peildatum: _dt.date, names: list[str] | None = None,
+             trace: bool = False):
+    """Evaluate the named outcomes (default: all `uitkomst` declarations). Never raises for bad input:
+    a missing input, blocked precondition or rule error becomes that outcome's status."""
+    tracer = Tracer() if trace else None
+    ev = cls(facts, decisions, peildatum, tracer)
+    meta = cls.META
+    names = names if names is not None else meta["outcomes"]
+    results = {}
+    with decimal.localcontext(CONTEXT):
+        for name in names:
+            sid = meta["index"][name]
+            try:
+                v = cls.GETTERS[sid](ev)
+                results[name] = OutcomeResult(name, "ok", v)
+            except signals.Blocked as s:
+                results[name] = OutcomeResult(name, "geblokkeerd", None, s)
+            except signals.Missing as s:
+                results[name] = OutcomeResult(name, "ontbreekt", None, s)
+            except signals.Signal as s:
+                results[name] = OutcomeResult(name, "fout", None, s)
+            finally:
+                if tracer is not None:
+                    tracer.stack.clear()
+    return ev, results, tracer

@@ -1,0 +1,204 @@
+"""Money, rounding, durations and date arithmetic — exact, with stated policies.
+
+Money is `decimal.Decimal` in euros. Rounding happens only where a rule says so, with the mode it
+names. Month arithmetic clamps to the last day of the month (31 januari + 1 maand = 28/29 februari),
+and `months_between` is the inverse of that addition: the largest n with a + n maanden <= b.
+"""
+from __future__ import annotations
+
+import calendar
+import datetime as _dt
+import decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
+
+D = Decimal
+ZERO = Decimal(0)
+
+CONTEXT = decimal.Context(prec=34, rounding=decimal.ROUND_HALF_EVEN,
+                          traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow,
+                                 decimal.FloatOperation])
+
+_MODES = {"half_up": ROUND_HALF_UP, "down": ROUND_FLOOR, "up": ROUND_CEILING}
+
+
+def round_money(x: Decimal, quantum: Decimal, mode: str) -> Decimal:
+    """Round to a multiple of `quantum` euros: half_up (0,005 -> 0,01), down (towards −∞), up (towards +∞)."""
+    if quantum == Decimal("0.01") or quantum == 1:
+        return x.quantize(quantum, rounding=_MODES[mode])
+    units = (x / quantum).quantize(Decimal(1), rounding=_MODES[mode])
+    return units * quantum
+
+
+class Duur:
+    """A calendar duration: whole years, months, weeks or days (one unit, as the law writes it)."""
+
+    __slots__ = ("amount", "unit")
+
+    def __init__(self, amount: int, unit: str):
+        self.amount, self.unit = amount, unit
+
+    def __eq__(self, other):
+        return isinstance(other, Duur) and self._key() == other._key()
+
+    def __lt__(self, other):
+        return self._cmp(other) < 0
+
+    def __le__(self, other):
+        return self._cmp(other) <= 0
+
+    def __gt__(self, other):
+        return self._cmp(other) > 0
+
+    def __ge__(self, other):
+        return self._cmp(other) >= 0
+
+    def __hash__(self):
+        return hash(self._key())
+
+    def _key(self):
+        if self.unit in ("dagen", "weken"):
+            return ("d", self.amount * (7 if self.unit == "weken" else 1))
+        return ("m", self.amount * (12 if self.unit == "jaren" else 1))
+
+    def _cmp(self, other: "Duur") -> int:
+        a, b = self._key(), other._key()
+        if a[0] != b[0]:
+            raise decimal.InvalidOperation("dagen en maanden zijn niet met elkaar te vergelijken")
+        return (a[1] > b[1]) - (a[1] < b[1])
+
+    def __repr__(self):
+        return f"Duur({self.amount}, {self.unit!r})"
+
+
+def add_months(d: _dt.date, months: int) -> _dt.date:
+    """Month-end policy: clamp to the last day of the target month."""
+    y, m = divmod(d.month - 1 + months, 12)
+    year, month = d.year + y, m + 1
+    last = calendar.monthrange(year, month)[1]
+    return _dt.date(year, month, min(d.day, last))
+
+
+def add_duration(d: _dt.date, dur: Duur, sign: int = 1) -> _dt.date:
+    n = dur.amount * sign
+    if dur.unit == "dagen":
+        return d + _dt.timedelta(days=n)
+    if dur.unit == "weken":
+        return d + _dt.timedelta(weeks=n)
+    if dur.unit == "maanden":
+        return add_months(d, n)
+    return add_months(d, 12 * n)
+
+
+def months_between(a: _dt.date, b: _dt.date) -> int:
+    """Whole months from a to b: the largest n with add_months(a, n) <= b (negative if b < a)."""
+    if b < a:
+        return -months_between(b, a)
+    n = (b.year - a.year) * 12 + (b.month - a.month)
+    while n > 0 and add_months(a, n) > b:
+        n -= 1
+    return n
+
+
+def calendar_months_between(a: _dt.date, b: _dt.date) -> int:
+    return (b.year - a.year) * 12 + (b.month - a.month)
+
+
+def years_between(a: _dt.date, b: _dt.date) -> int:
+    """Whole years from a to b; someone born on 29 februari turns a year older on 28 februari."""
+    return months_between(a, b) // 12 if b >= a else -(months_between(b, a) // 12)
+
+
+def days_between(a: _dt.date, b: _dt.date) -> int:
+    return (b - a).days
+
+
+def first_day_of_month(d: _dt.date) -> _dt.date:
+    return d.replace(day=1)
+
+
+def last_day_of_month(d: _dt.date) -> _dt.date:
+    return d.replace(day=calendar.monthrange(d.year, d.month)[1])
+
+
+def make_date(y: int, m: int, d: int) -> _dt.date:
+    return _dt.date(y, m, d)
+
+
+# ---------------------------------------------------------------- formatting (Dutch)
+MONTH_NAMES = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
+               "oktober", "november", "december"]
+
+
+def format_money(x: Decimal) -> str:
+    q = x.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) if x == x.quantize(Decimal("0.01"),
+                                                                                rounding=ROUND_HALF_UP) else x
+    sign = "-" if q < 0 else ""
+    text = f"{abs(q):f}"
+    whole, _, frac = text.partition(".")
+    groups = []
+    while len(whole) > 3:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    groups.insert(0, whole)
+    return f"{sign}€ {'.'.join(groups)},{(frac or '00').ljust(2, '0')}"
+
+
+def format_decimal(x) -> str:
+    if isinstance(x, int):
+        return str(x)
+    text = f"{x.normalize():f}" if x == x.to_integral_value() else f"{x:f}"
+    return text.replace(".", ",")
+
+
+def format_date(d: _dt.date) -> str:
+    return f"{d.day} {MONTH_NAMES[d.month - 1]} {d.year}"
+
+
+def format_value(v, kind: str, period: str | None = None) -> str:
+    if v is None:
+        return "—"
+    if kind == "money":
+        s = format_money(v)
+        return f"{s} per {period}" if period else s
+    if kind == "pct":
+        return format_decimal(v * 100) + "%"
+    if kind in ("int", "dec"):
+        return format_decimal(v)
+    if kind == "date":
+        return format_date(v)
+    if kind == "bool":
+        return "ja" if v else "nee"
+    if kind == "dur":
+        return f"{v.amount} {v.unit}"
+    if kind == "list":
+        return f"{len(v)} {'item' if len(v) == 1 else 'items'}"
+    if kind == "record":
+        return "{" + ", ".join(f"{k}: {_plain(x)}" for k, x in v.items()) + "}"
+    return str(v)
+
+
+def _plain(x) -> str:
+    if isinstance(x, Decimal):
+        return format_decimal(x)
+    if isinstance(x, _dt.date):
+        return format_date(x)
+    if isinstance(x, bool):
+        return "ja" if x else "nee"
+    return str(x)
+
+
+def json_value(v):
+    """A JSON-safe rendering: Decimal as an exact string, dates in ISO."""
+    if isinstance(v, bool) or v is None or isinstance(v, (int, str)):
+        return v
+    if isinstance(v, Decimal):
+        return f"{v:f}"
+    if isinstance(v, _dt.date):
+        return v.isoformat()
+    if isinstance(v, Duur):
+        return {"amount": v.amount, "unit": v.unit}
+    if isinstance(v, dict):
+        return {k: json_value(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [json_value(x) for x in v]
+    return str(v)
