@@ -151,6 +151,8 @@ class CodeGenerator:
         if s.default is not None:
             self.w(f"v = {self.expr(s.default)}")
         else:
+            self.w("if self._tr is not None:")
+            self.w(f"    self._tr.missing({s.id})")
             self.w(f"raise R.Missing({s.id})")
         self.indent -= 1
         self.w(f"self._m{s.id} = v")
@@ -171,6 +173,8 @@ class CodeGenerator:
         if s.default is not None:
             self.w(f"v = {self.expr(s.default)}")
         else:
+            self.w("if self._tr is not None:")
+            self.w(f"    self._tr.missing({s.id})")
             self.w(f"raise R.Missing({s.id})")
         self.indent -= 1
         self.w("else:")

@@ -45,6 +45,7 @@ class ExplNode:
     question: str | None = None
     children: list["ExplNode"] = attrs.Factory(list)
     repeated: bool = False  # already explained higher up in the tree
+    items: list[str] = attrs.Factory(list)  # a list input: one line per item (the ledger)
 
     def to_json(self) -> dict:
         d = {"naam": self.name, "soort": self.kind, "status": self.status, "waarde": json_value(self.value),
@@ -62,6 +63,8 @@ class ExplNode:
             d["afrondingen"] = self.roundings
         if self.repeated:
             d["zie_boven"] = True
+        if self.items:
+            d["items"] = self.items
         if self.children:
             d["gebruikt"] = [c.to_json() for c in self.children]
         return d
@@ -135,34 +138,39 @@ class Explainer:
         status = node.status if node is not None else "niet berekend"
         value = node.value if node is not None and status in ("berekend", "gelezen") else None
         value_text = fmt(meta, sid, value) if status in ("berekend", "gelezen") else {
-            "geblokkeerd": "GEBLOKKEERD", "ontbreekt": "ONBEKEND (invoer ontbreekt)", "fout": "FOUT",
+            "geblokkeerd": "GEBLOKKEERD", "fout": "FOUT",
+            "ontbreekt": {"beslissing": "ONBEKEND (beslissing ontbreekt)", "invoer": "ONBEKEND (invoer ontbreekt)"}.get(
+                s["kind"], "ONBEKEND (gegevens ontbreken)"),
         }.get(status, "niet berekend")
         out = ExplNode(s["name"], s["kind"], status, value, value_text, _loc(s), s["source"],
                        question=s["question"])
         if sid in seen:
             out.repeated = True
             return out
-        seen = seen | {sid}
+        seen.add(sid)  # shared across the tree: each name is explained once, where it is first used
         if s["kind"] == "parameter" and status == "gelezen":
             for v in s["versions"]:
                 if (v["start"] is None or v["start"] <= self.ev._p) and (v["end"] is None or self.ev._p < v["end"]):
-                    out.version = _validity_text(v["start"], v["end"])
+                    out.version = _validity_text(v["start"], v["end"]) if (v["start"] or v["end"]) else None
                     out.source = v["source"] or s["source"]
         if s["kind"] == "beslissing":
             d = self.decisions.get(s["name"])
             if d is not None:
-                out.decision = {"door": d.by, "datum": json_value(d.date), "motivering": d.motivation}
+                out.decision = {"door": d.by, "datum": json_value(d.date), "motivering": d.motivation,
+                                "datum_tekst": format_value(d.date, "date") if d.date else None}
             elif status == "gelezen":
                 out.decision = {"door": None, "datum": None, "motivering": "standaardwaarde (geen beslissing vastgelegd)"}
+        if s["type"]["kind"] == "list" and status == "gelezen" and value:
+            out.items = [format_item(meta, s["type"]["elem"], item) for item in value]
         if s["kind"] in ("invoer", "beslissing") and status == "niet berekend":
             out.status = "ontbreekt"
-            out.value_text = "ONBEKEND (invoer ontbreekt)"
+            out.value_text = "ONBEKEND (beslissing ontbreekt)" if s["kind"] == "beslissing" else "ONBEKEND (invoer ontbreekt)"
         if node is None:
             return out
         # rules
         for rid, rstatus, by in node.rules:
             r = meta["rules"][rid]
-            note = RuleNote(r["label"] or f"regel {rid}", rstatus, _loc(r), r["source"] or s["source"],
+            note = RuleNote(r["label"] or "", rstatus, _loc(r), r["source"] or s["source"],
                             meta["rules"][by]["label"] if by is not None else None)
             if rstatus == APPLIED:
                 out.applied = note
@@ -182,11 +190,20 @@ class Explainer:
             pre = s["preconditions"][node.blocked]
             out.blocked = {"voorwaarde": pre["label"], "reden": pre["reason"] or "niet voldaan aan een "
                            "procedurele voorwaarde", "bron": pre["source"], "locatie": f"{s['file']}:{pre['line']}"}
-        if status == "fout" and signal is not None:
+        if status in ("fout", "ontbreekt") and signal is not None:
             out.problem = describe_signal(meta, signal, self.ev._p)
         for dep in node.deps:
             out.children.append(self.build(dep, seen))
         return out
+
+
+def format_item(meta: dict, typ: dict, item) -> str:
+    """One list element in words: a record as 'veld waarde, …' with each value in Dutch notation."""
+    if typ["kind"] != "record":
+        return format_value(item, typ["kind"], typ.get("period"))
+    fields = meta["records"][typ["name"]]
+    return ", ".join(f"{name} {format_value(item.get(name), t['kind'], t.get('period'))}"
+                     for name, t in fields.items())
 
 
 def _round_text(rs: dict) -> str:

@@ -28,7 +28,7 @@ REQUIRED = ("naam", "regels", "peildatum", "verwacht")
 DECISION_KEYS = {"waarde": "value", "door": "by", "datum": "date", "motivering": "motivation"}
 REASON_KEYS = {"via": "through", "niet_via": "not_through", "geblokkeerd_door": "blocked_by",
                "beslissingen": "decisions"}
-STATUS_WORDS = {"geblokkeerd": "geblokkeerd", "blocked": "geblokkeerd", "ontbreekt": "ontbreekt",
+STATUS_WORDS = {"geblokkeerd": "geblokkeerd", "blocked": "geblokkeerd", "ontbreekt": "ontbreekt", "fout": "fout", "error": "fout",
                 "missing": "ontbreekt"}
 MAX_LIST_ITEMS = 100_000
 

@@ -24,8 +24,9 @@ DURATION_UNITS = {
     "year": "jaren", "years": "jaren",
 }
 PERIODS = {"maand": "maand", "jaar": "jaar", "month": "maand", "year": "jaar"}
-_VALUE_TOKENS = {"NAME", "STRING", "NUMBER", "DATE", "CMP_OP", "PLUS", "MINUS", "STAR", "SLASH",
-                 "MONTHNAME", "DURATION_UNIT", "MAAND", "JAAR", "DEFINITIE", "UITKOMST", "JA", "NEE", "CENTEN"}
+_VALUE_TOKENS = {"NAME", "STRING", "NUMBER", "DATE", "CMP_OP", "PLUS", "MINUS", "STAR", "SLASH", "MAAND", "JAAR",
+                 "DEFINITIE", "UITKOMST", "JA", "NEE", "CENTEN", "DAG", "DAGEN", "WEEK", "WEKEN", "MAANDEN", "JAREN"}
+_MONTH_TOKENS = {f"M{i}": i for i in range(1, 13)}
 
 
 def parse_number(text: str, lang: str) -> Decimal:
@@ -501,12 +502,14 @@ class AstBuilder(Transformer):
             d = _dt.date(1, 1, 1)
         return A.Lit("date", d, self._span(meta))
 
+    def monthname(self, c):
+        return _MONTH_TOKENS[c[0].type]
+
     @v_args(meta=True)
     def long_date(self, meta, c):
         day, month, year = c
         try:
-            d = _dt.date(int(str(year).replace(".", "").replace(",", "")), MONTHS[str(month).lower()],
-                         int(str(day)))
+            d = _dt.date(int(str(year).replace(".", "").replace(",", "")), month, int(str(day)))
         except ValueError:
             self._error(self._span(meta), f"'{day} {month} {year}' is geen bestaande datum")
             d = _dt.date(1, 1, 1)
@@ -520,7 +523,7 @@ class AstBuilder(Transformer):
 
     @v_args(meta=True)
     def bool(self, meta, c):
-        return A.Lit("bool", c[0].type == "JA", self._span(meta))
+        return A.Lit("bool", c[0].type in ("JA", "JA_ALT"), self._span(meta))
 
 
 def _date(lit) -> _dt.date | None:

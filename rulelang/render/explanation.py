@@ -26,11 +26,13 @@ def _lines(node: ExplNode) -> list[str]:
     if node.decision:
         d = node.decision
         if d.get("door"):
-            out.append(f"beslissing van {d['door']} op {d['datum']}: {d['motivering']}")
+            out.append(f"beslissing van {d['door']} op {d.get('datum_tekst')}: {d['motivering']}")
         else:
             out.append(d["motivering"])
     if node.kind in ("invoer", "beslissing") and node.status == "ontbreekt" and node.question:
         out.append(f"vraag: {node.question}")
+    for item in node.items:
+        out.append(f"• {item}")
     if node.version:
         out.append(f"versie: {node.version}")
     if node.source:
@@ -38,13 +40,27 @@ def _lines(node: ExplNode) -> list[str]:
     if node.applied:
         a = node.applied
         extra = f" (bron: {a.source})" if a.source and a.source != node.source else ""
-        out.append(f"toegepast: regel '{a.label}' — {a.location}{extra}")
+        out.append(f"toegepast: {_rule_name(a.label)} — {a.location}{extra}")
     for n in node.not_applied:
         by = f" '{n.by}'" if n.by else ""
-        out.append(f"niet toegepast: regel '{n.label}' — {n.status}{by} — {n.location}")
+        out.append(f"niet toegepast: {_rule_name(n.label)} — {n.status}{by} — {n.location}")
     for r in node.roundings:
         out.append(r)
     return out
+
+
+def decision_line(d: ExplNode) -> str:
+    """One discretionary decision in words: what, by whom, when, why — or that it is still to be made."""
+    info = d.decision or {}
+    if d.status == "ontbreekt":
+        return f"{d.name}: nog te beslissen door het college" + (f" — {d.question}" if d.question else "")
+    if info.get("door"):
+        return f"{d.name} = {d.value_text} (door {info['door']}, {info.get('datum_tekst')}): {info.get('motivering', '')}"
+    return f"{d.name} = {d.value_text}: geen beslissing vastgelegd, de standaardwaarde geldt"
+
+
+def _rule_name(label: str) -> str:
+    return f"regel '{label}'" if label else "regel"
 
 
 def _heading(node: ExplNode) -> str:
@@ -58,9 +74,7 @@ def to_text(expl: Explanation) -> str:
     if expl.decisions:
         out.append("Deze uitkomst hangt af van beslissingen van het college (kan-bepaling):")
         for d in expl.decisions:
-            info = d.decision or {}
-            who = f"{info.get('door')}, {info.get('datum')}" if info.get("door") else "geen beslissing vastgelegd"
-            out.append(f"  - {d.name} = {d.value_text} ({who}): {info.get('motivering', '')}")
+            out.append("  - " + decision_line(d))
     out.append("")
 
     def walk(node: ExplNode, prefix: str, last: bool, top: bool):
@@ -88,9 +102,7 @@ def to_markdown(expl: Explanation) -> str:
         out.append("**Beslissingen van het college (kan-bepaling)**")
         out.append("")
         for d in expl.decisions:
-            info = d.decision or {}
-            out.append(f"- `{d.name}` = {d.value_text} — {info.get('door') or 'geen beslissing vastgelegd'}"
-                       f"{', ' + str(info['datum']) if info.get('datum') else ''}: {info.get('motivering', '')}")
+            out.append("- " + decision_line(d))
         out.append("")
 
     def walk(node: ExplNode, depth: int):

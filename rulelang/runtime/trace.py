@@ -48,6 +48,12 @@ class Tracer:
         if self.stack:
             self.stack[-1].dep(symbol)
 
+    def missing(self, symbol: int) -> None:
+        """An input or decision was needed but not supplied."""
+        self.nodes[symbol] = Node(symbol, None, "ontbreekt")
+        if self.stack:
+            self.stack[-1].dep(symbol)
+
     def rule(self, rule: int, status: str, by: int | None = None) -> None:
         self.stack[-1].rules.append((rule, status, by))
 
