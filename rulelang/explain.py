@@ -190,7 +190,7 @@ class Explainer:
             pre = s["preconditions"][node.blocked]
             out.blocked = {"voorwaarde": pre["label"], "reden": pre["reason"] or "niet voldaan aan een "
                            "procedurele voorwaarde", "bron": pre["source"], "locatie": f"{s['file']}:{pre['line']}"}
-        if status in ("fout", "ontbreekt") and signal is not None:
+        if signal is not None and (status in ("fout", "ontbreekt") or (status == "geblokkeerd" and node.blocked is None)):
             out.problem = describe_signal(meta, signal, self.ev._p)
         for dep in node.deps:
             out.children.append(self.build(dep, seen))
