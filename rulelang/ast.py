@@ -155,7 +155,8 @@ class Import:
 @attrs.frozen
 class EnumDecl:
     name: str
-    members: tuple[tuple[str, Span], ...]
+    # (member, span) pairs; only the member names take part in equality
+    members: tuple[tuple[str, Span], ...] = attrs.field(eq=lambda ms: tuple(m for m, _ in ms))
     span: Span = _span()
 
 

@@ -14,6 +14,18 @@ from .check import PEILDATUM
 from .types import Type
 
 
+def pretty_literal(v, indent: int = 0, depth: int = 3) -> str:
+    """Like pyliteral, with one entry per line for the outer `depth` levels (readable META)."""
+    pad = "    " * (indent + 1)
+    if depth > 0 and isinstance(v, dict) and v:
+        items = [f"{pad}{pyliteral(k)}: {pretty_literal(x, indent + 1, depth - 1)}," for k, x in v.items()]
+        return "{\n" + "\n".join(items) + "\n" + "    " * indent + "}"
+    if depth > 0 and isinstance(v, list) and v:
+        items = [f"{pad}{pretty_literal(x, indent + 1, depth - 1)}," for x in v]
+        return "[\n" + "\n".join(items) + "\n" + "    " * indent + "]"
+    return pyliteral(v)
+
+
 def pyliteral(v) -> str:
     """Render plain data (dict/list/str/int/Decimal/date/None/bool) as a Python literal."""
     if v is None or isinstance(v, (bool, int, str)):
@@ -132,7 +144,8 @@ class CodeGenerator:
         tail = ["", "",
                 "RuleSet.GETTERS = (" + "".join(f"RuleSet.s{s.id}, " for s in p.symbols) + ")",
                 ""]
-        meta = ["META = " + pyliteral(build_meta(p))]
+        meta = ["", "# What the explanations and the scenario loader need to know about each name and rule.",
+                "META = " + pretty_literal(build_meta(p), 0, 2)]
         return "\n".join(head + self.const_lines + meta + cls + methods + tail)
 
     # -- symbols
@@ -253,10 +266,22 @@ class CodeGenerator:
         uses_p = any(not self.p.rules[r].validity.unbounded for r in self._all_rules(s))
         if uses_p and s.validity.unbounded:
             self.w("p = self._p")
-        self._level(s.roots, "v", "win")
-        self.w("if win == -1:")
+        simple = len(s.roots) == 1 and self._is_simple(self.p.rules[s.roots[0]])
+        if simple:  # one unconditional rule: no rule tree to walk
+            rule = self.p.rules[s.roots[0]]
+            self.w(f"r = {rule.id}  # {_comment(rule.span.file)}:{rule.span.line}")
+            self.w(f"v = {self.expr(rule.value)}")
+            self.w(f"win = {rule.id}")
+            self.w("if tr is not None:")
+            self.w(f"    tr.rule({rule.id}, R.APPLIED)")
+        else:
+            self._level(s.roots, "v", "win")
+        if not simple:
+            self.w("if win == -1:")
         self.indent += 1
-        if s.default is not None:
+        if simple:
+            pass
+        elif s.default is not None:
             self.w(f"v = {self.expr(s.default)}")
         else:
             self.w(f"raise R.NoRule({s.id})")
@@ -275,6 +300,10 @@ class CodeGenerator:
         self.w(f"    tr.leave({s.id}, v, win)")
         self.w("return v")
         self.indent -= 1
+
+    @staticmethod
+    def _is_simple(rule: ir.Rule) -> bool:
+        return rule.cond is None and not rule.children and rule.validity.unbounded
 
     def _all_rules(self, s: ir.Symbol):
         return [r.id for r in self.p.rules if r.symbol == s.id]
