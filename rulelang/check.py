@@ -109,7 +109,9 @@ class Checker:
                     p.validity is not None for p in self._def_decls[prev.id]) and prev.kind == kind:
                 self._def_decls[prev.id].append(d)
                 return
-            self.error("RL202", f"'{d.name}' is al gedeclareerd als {prev.kind} op {prev.span}", d.span)
+            # the same name in two files (one imports the other) is a clash between files: RL220
+            code = "RL202" if d.span.file == prev.span.file else "RL220"
+            self.error(code, f"'{d.name}' is al gedeclareerd als {prev.kind} op {prev.span}", d.span)
             return
         if d.name in PEILDATUM_NAMES.values():
             self.error("RL202", f"'{d.name}' is een vaste naam (de peildatum) en kan niet opnieuw worden gedeclareerd",
@@ -173,6 +175,9 @@ class Checker:
             if not (sym.source or pv.source):
                 self.error("RL211", f"waarde van parameter '{d.name}' heeft geen bron", pv.span)
             e = self.expr(pv.value, {}, lang)
+            if isinstance(e, ir.Unary) and e.op == "neg" and isinstance(e.operand, ir.Const) \
+                    and isinstance(e.operand.value, (int, Decimal)) and not isinstance(e.operand.value, bool):
+                e = ir.Const(-e.operand.value, e.type, e.span)  # a negative amount is still a fixed value
             self._expect(sym.type, e, pv.value.span, f"de waarde van parameter '{d.name}'")
             if not isinstance(e, ir.Const):
                 self.error("RL219", f"de waarde van parameter '{d.name}' moet een vaste waarde zijn "
@@ -313,7 +318,8 @@ class Checker:
         try:
             TopologicalSorter(graph).prepare()
         except CycleError as e:
-            cycle = e.args[1]
+            # graphlib lists each node before the ones that depend on it; show "a → b" as "a uses b"
+            cycle = e.args[1][::-1]
             names = " → ".join(self.symbols[i].name for i in cycle)
             self.error("RL210", f"kringverwijzing: {names}", self.symbols[cycle[0]].span)
 

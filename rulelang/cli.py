@@ -178,6 +178,58 @@ def explain(scenario, outcome, case, fmt):
     sys.exit(0)
 
 
+@cli.command()
+@click.argument("paths", nargs=-1)
+@click.option("--regels", "rules_dir", default=None, help="Map met regels (standaard: de map uit pyproject.toml).")
+@click.option("--json", "json_path", type=click.Path(), default=None, help="Schrijf het rapport ook als JSON.")
+@click.option("--minimum", type=float, default=None, help="Exitcode 1 als de dekking lager is (procent).")
+def coverage(paths, rules_dir, json_path, minimum):
+    """Welke regels, uitzonderingen, voorwaarden en versies door geen enkel scenario worden geraakt."""
+    from .compiler import compile_rules
+    from .coverage import measure
+    from .run import Runner
+    from .scenario import rules_root
+
+    runner = Runner()
+    scenarios, problems = _load_all(runner, paths or ["scenarios"])
+    runs = [runner.run(sc, trace=True) for sc in scenarios]
+    root = Path(rules_dir) if rules_dir else rules_root(Path.cwd())
+    rulesets = []
+    for f in sorted(root.rglob("*.rule")) if root.is_dir() else []:
+        rs, _ = runner.ruleset(f)
+        if rs is not None:
+            rulesets.append(rs)
+    cov = measure(runs, rulesets)
+    click.echo(cov.to_text(), nl=False)
+    if problems:
+        click.echo(render(problems, "concise"))
+    if json_path:
+        Path(json_path).write_text(cov.to_json() + "\n", encoding="utf-8")
+    sys.exit(1 if problems or (minimum is not None and cov.percentage() < minimum) else 0)
+
+
+@cli.command()
+@click.argument("old")
+@click.argument("new")
+@click.option("--scenarios", "scenario_paths", multiple=True, help="Scenario's (standaard: scenarios/).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--zonder-uitleg", "--no-explanations", "brief", is_flag=True, help="Toon geen verschil in uitleg.")
+def diff(old, new, scenario_paths, fmt, brief):
+    """Wat verandert er als de regels van OLD naar NEW gaan (mappen of git-revisies)? Exitcode 1 bij verschil."""
+    from .diff import diff_versions
+
+    try:
+        report = diff_versions(old, new, list(scenario_paths) or ["scenarios"])
+    except ValueError as e:
+        click.echo(str(e), err=True)
+        sys.exit(2)
+    if fmt == "json":
+        click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(report.to_text(with_explanations=not brief), nl=False)
+    sys.exit(1 if report.changes or report.problems else 0)
+
+
 @cli.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
 @click.argument("pytest_args", nargs=-1, type=click.UNPROCESSED)
 def test(pytest_args):

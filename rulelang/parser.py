@@ -124,6 +124,33 @@ def _token_text(tok: Token) -> str:
     return f"'{tok.value}'"
 
 
+def _code_lines(chunk: str):
+    """(line number, indentation width) of every line that is not blank or a comment."""
+    for i, line in enumerate(chunk.splitlines(), start=1):
+        stripped = line.lstrip(" \t")
+        if stripped and not stripped.startswith("#"):
+            ws = line[:len(line) - len(stripped)]
+            yield i, ws.count(" ") + ws.count("\t") * _RuleIndenter.tab_len
+
+
+def _next_code_line(chunk: str, after: int) -> tuple[int, int] | None:
+    return next(((i, width + 1) for i, width in _code_lines(chunk) if i > after), None)
+
+
+def _bad_dedent(chunk: str) -> tuple[int, int] | None:
+    """The first line whose indentation matches no enclosing block (what lark's DedentError means)."""
+    stack = [0]
+    for i, width in _code_lines(chunk):
+        if width > stack[-1]:
+            stack.append(width)
+            continue
+        while width < stack[-1]:
+            stack.pop()
+        if width != stack[-1]:
+            return i, width + 1
+    return None
+
+
 def parse_text(text: str, path: str, lang: str | None = None) -> tuple[str, list[tuple[int, Tree]], list[Diagnostic]]:
     """Parse a whole file. Returns (language, [(line_offset, tree)], diagnostics)."""
     lang = lang or detect_language(text)
@@ -153,6 +180,10 @@ def parse_text(text: str, path: str, lang: str | None = None) -> tuple[str, list
             line = (tok.line or 1) + offset
             col = tok.column or 1
             end_col = col + max(1, len(str(tok.value))) if tok.type not in ("_NL", "_INDENT", "_DEDENT") else col + 1
+            if tok.type == "_INDENT":  # the token borrows the position of the line break before it
+                nxt = _next_code_line(chunk, tok.line or 1)
+                if nxt is not None:
+                    line, col, end_col = nxt[0] + offset, nxt[1], nxt[1] + 1
             diags.append(Diagnostic("RL101", f"onverwacht {_token_text(tok)}{_describe_expected(e.expected, lang)}",
                                     Span(path, line, col, line, end_col)))
             continue
@@ -162,8 +193,10 @@ def parse_text(text: str, path: str, lang: str | None = None) -> tuple[str, list
                                     Span(path, first_line + chunk.count("\n") - 1, 1)))
             continue
         except DedentError as e:
+            bad = _bad_dedent(chunk)
+            line, col = (bad[0] + offset, bad[1]) if bad else (first_line, 1)
             diags.append(Diagnostic("RL103", "de inspringing komt niet overeen met een eerder blok "
-                                    "(gebruik steeds hetzelfde aantal spaties)", Span(path, first_line, 1)))
+                                    "(gebruik steeds hetzelfde aantal spaties)", Span(path, line, col)))
             continue
         except UnexpectedInput as e:  # pragma: no cover - other lark subclasses
             diags.append(Diagnostic("RL101", "syntaxfout", Span(path, getattr(e, "line", 1) + offset,

@@ -60,8 +60,9 @@ class ScenarioRun:
 class Runner:
     """Keeps compiled rule sets per file so a directory of scenarios compiles each rule set once."""
 
-    def __init__(self, use_cache: bool = True):
+    def __init__(self, use_cache: bool = True, rules_root: Path | None = None):
         self.use_cache = use_cache
+        self.rules_root = rules_root  # evaluate scenarios against another copy of rules/ (rulelang diff)
         self.rulesets: dict[Path, tuple[RuleSet | None, list[Diagnostic]]] = {}
 
     def ruleset(self, path: Path) -> tuple[RuleSet | None, list[Diagnostic]]:
@@ -78,7 +79,7 @@ class Runner:
                 rs, _ = self.ruleset(p)
                 return rs.meta if rs is not None else None
 
-            sc, d = load_scenario(doc, path, i, meta_for)
+            sc, d = load_scenario(doc, path, i, meta_for, self.rules_root)
             diags.extend(d)
             if sc is not None:
                 scenarios.append(sc)

@@ -89,9 +89,16 @@ def project_root(start: Path) -> tuple[Path, dict]:
     return start, {}
 
 
-def resolve_rules_path(scenario_file: Path, ref: str) -> Path:
-    root, cfg = project_root(scenario_file.resolve().parent)
-    candidates = [root / cfg.get("rules", "rules") / ref, scenario_file.parent / ref]
+def rules_root(start: Path) -> Path:
+    root, cfg = project_root(start.resolve())
+    return root / cfg.get("rules", "rules")
+
+
+def resolve_rules_path(scenario_file: Path, ref: str, root: Path | None = None) -> Path:
+    """`regels:` is relative to the project's rules folder ([tool.rulelang] rules), else to the scenario."""
+    if root is None:
+        root = rules_root(scenario_file.parent)
+    candidates = [root / ref, scenario_file.parent / ref]
     for c in candidates:
         if c.exists():
             return c
@@ -292,7 +299,8 @@ def load_header(doc, path: Path, index: int) -> tuple[dict, list[Diagnostic]]:
     return fields, diags
 
 
-def load_scenario(doc, path: Path, index: int, meta_for) -> tuple[Scenario | None, list[Diagnostic]]:
+def load_scenario(doc, path: Path, index: int, meta_for, root: Path | None = None
+                  ) -> tuple[Scenario | None, list[Diagnostic]]:
     """Load one scenario document. `meta_for(rules_path)` compiles its rule set and returns META (or None)."""
     shown = _display(path)
     fields, diags = load_header(doc, path, index)
@@ -302,7 +310,7 @@ def load_scenario(doc, path: Path, index: int, meta_for) -> tuple[Scenario | Non
     rules_ref = _scalar(fields["regels"][0], shown, "regels", diags)
     if rules_ref is None:
         return None, diags
-    rules_path = resolve_rules_path(path, rules_ref)
+    rules_path = resolve_rules_path(path, rules_ref, root)
     meta = meta_for(rules_path)
     if meta is None:
         diags.append(Diagnostic("RL407", f"de regels '{rules_ref}' zijn niet gevonden of bevatten fouten "
