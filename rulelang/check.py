@@ -12,7 +12,7 @@ from graphlib import CycleError, TopologicalSorter
 
 from . import ast as A
 from . import ir
-from .builtins import FIXED, SPECIAL, canonical, names_for
+from .builtins import DUTCH, ENGLISH, FIXED, SPECIAL, canonical, names_for
 from .diagnostics import Diagnostic, suggest
 from .source import Span
 from .types import (ANY, BOOL, DATE, DEC, DUR, INT, PCT, TEXT, TYPE_WORDS, Type, assignable, is_numeric,
@@ -522,7 +522,8 @@ class Checker:
         name = canonical(e.func, lang)
         args = [self.expr(a, env, lang) for a in e.args]
         if name is None:
-            hint = suggest(e.func, names_for(lang))
+            # a built-in written in the other language: suggest its name in this one
+            hint = (ENGLISH if lang == "en" else DUTCH).get(e.func) or suggest(e.func, names_for(lang))
             self.error("RL214", f"onbekende functie '{e.func}'", e.span,
                        help=f"bedoelde u '{hint}'?" if hint else None)
             return ir.Builtin("?", args, ANY, e.span)
@@ -571,10 +572,12 @@ class Checker:
             return x
         if x.type.kind != "money":
             self.error("RL203", f"alleen een bedrag kan 'per {e.period}' zijn, niet {x.type.describe()}", e.span)
+            x.type = ANY  # reported once: the enclosing expression does not report it again
             return x
         if x.type.period not in (None, e.period):
             self.error("RL204", f"dit bedrag is al {_per(x.type)}; 'per {e.period}' rekent niet om", e.span,
                        help="reken om met jaarbedrag(…) of maandbedrag(…)")
+            x.type = ANY
             return x
         x.type = money(e.period)
         return x

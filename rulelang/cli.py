@@ -136,8 +136,11 @@ def _run_json(r, with_explanation: bool) -> dict:
 @click.argument("scenario", type=click.Path())
 @click.argument("outcome", required=False)
 @click.option("--geval", "--case", "case", type=int, default=1, help="Welk scenario in een bestand met meerdere (---).")
-@click.option("--format", "fmt", type=FORMATS, default="text")
-def explain(scenario, outcome, case, fmt):
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown", "brief", "html"]), default="text",
+              help="text: boom; markdown; json; brief/html: motivering in gewone taal voor een beschikking.")
+@click.option("--waarom-niet", "--why-not", "why_not_value", default=None, metavar="WAARDE",
+              help="Waarom is de uitkomst niet WAARDE? Toont de belemmerende voorwaarden en wat de uitkomst zou veranderen.")
+def explain(scenario, outcome, case, fmt, why_not_value):
     """Leg uit hoe de uitkomsten van een scenario tot stand kwamen."""
     from .render.explanation import RENDERERS
     from .run import Runner
@@ -170,7 +173,29 @@ def explain(scenario, outcome, case, fmt):
                                        [outcome], trace=True)
         r.results.update(results)
         r.evaluation, r.tracer = ev, tracer
+    if why_not_value is not None:
+        if not outcome:
+            click.echo("--waarom-niet vraagt om een uitkomst: rulelang explain SCENARIO UITKOMST --waarom-niet WAARDE",
+                       err=True)
+            sys.exit(2)
+        from .scenario import parse_scalar
+        from .whynot import why_not
+
+        try:
+            answer = why_not(r, outcome, why_not_value)
+        except ValueError as e:
+            click.echo(f"--waarom-niet: {e}", err=True)
+            sys.exit(2)
+        click.echo(json.dumps(answer.to_json(), ensure_ascii=False, indent=2) if fmt == "json" else answer.to_text(),
+                   nl=False)
+        sys.exit(0)
     rendered = [RENDERERS[fmt](r.explanation(n)) for n in names]
+    missing = [n for n in names if r.results.get(n) is not None and r.results[n].status == "ontbreekt"]
+    if missing and fmt == "text":
+        from .whynot import missing_inputs, missing_text
+
+        for n in missing:
+            rendered.append(missing_text(*missing_inputs(r, n), n))
     if fmt == "json":
         click.echo("[" + ",\n".join(rendered) + "]" if len(rendered) > 1 else rendered[0])
     else:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 _RUNNER = None
+_RUNS: list = []  # finished scenario runs, for --rulelang-coverage
 
 
 def _runner():
@@ -22,6 +23,11 @@ def _runner():
 
 
 def pytest_addoption(parser):
+    group = parser.getgroup("rulelang")
+    group.addoption("--rulelang-coverage", action="store_true", default=False,
+                    help="report which rules, exceptions, conditions and dated versions no scenario exercised")
+    group.addoption("--rulelang-coverage-json", metavar="PATH", default=None,
+                    help="also write the rule coverage report as JSON to PATH")
     parser.addini("rulelang_scenario_dirs", "folder names whose YAML files are rulelang scenarios",
                  type="linelist", default=["scenarios"])
 
@@ -56,6 +62,7 @@ class ScenarioItem(pytest.Item):
 
     def runtest(self):
         self.run_result = _runner().run(self.scenario, trace=True)
+        _RUNS.append(self.run_result)
         if not self.run_result.passed:
             raise ScenarioFailure(self.run_result)
 
@@ -97,3 +104,18 @@ class BrokenScenarioItem(pytest.Item):
 
     def reportinfo(self):
         return self.path, self.diagnostic.span.line - 1, f"scenariobestand: {self.diagnostic.code}"
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    want_text = config.getoption("--rulelang-coverage")
+    json_path = config.getoption("--rulelang-coverage-json")
+    if not (want_text or json_path) or not _RUNS:
+        return
+    from .coverage import measure
+
+    cov = measure(_RUNS)
+    if want_text:
+        terminalreporter.write_sep("-", "rulelang: dekking van de regels")
+        terminalreporter.write(cov.to_text())
+    if json_path:
+        Path(json_path).write_text(cov.to_json() + "\n", encoding="utf-8")

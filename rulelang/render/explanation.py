@@ -122,4 +122,16 @@ def to_json(expl: Explanation) -> str:
     return json.dumps(expl.to_json(), ensure_ascii=False, indent=2, sort_keys=False)
 
 
-RENDERERS = {"text": to_text, "markdown": to_markdown, "json": to_json}
+def _letter_md(expl):
+    from .letter import to_letter_markdown
+
+    return to_letter_markdown(expl)
+
+
+def _letter_html(expl):
+    from .letter import to_letter_html
+
+    return to_letter_html(expl)
+
+
+RENDERERS = {"text": to_text, "markdown": to_markdown, "json": to_json, "brief": _letter_md, "html": _letter_html}

@@ -70,10 +70,18 @@ class Duur:
         return f"Duur({self.amount}, {self.unit!r})"
 
 
+class DateError(ArithmeticError):
+    """A date that does not exist (datum(2026; 2; 30)) or lies outside the calendar (year 10000).
+
+    An ArithmeticError, so generated code reports it as a rekenfout (RL506) instead of crashing."""
+
+
 def add_months(d: _dt.date, months: int) -> _dt.date:
     """Month-end policy: clamp to the last day of the target month."""
     y, m = divmod(d.month - 1 + months, 12)
     year, month = d.year + y, m + 1
+    if not _dt.MINYEAR <= year <= _dt.MAXYEAR:
+        raise DateError(f"jaar {year} valt buiten de kalender")
     last = calendar.monthrange(year, month)[1]
     return _dt.date(year, month, min(d.day, last))
 
@@ -121,7 +129,10 @@ def last_day_of_month(d: _dt.date) -> _dt.date:
 
 
 def make_date(y: int, m: int, d: int) -> _dt.date:
-    return _dt.date(y, m, d)
+    try:
+        return _dt.date(y, m, d)
+    except ValueError:
+        raise DateError(f"de datum {d}-{m}-{y} bestaat niet") from None
 
 
 # ---------------------------------------------------------------- formatting (Dutch)
