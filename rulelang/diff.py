@@ -105,6 +105,18 @@ def _reasons(run, name: str) -> list[str]:
     return items
 
 
+def _key(run, name: str):
+    """What counts as 'the same outcome': status and exact value, or the kind of stop and where (not line numbers)."""
+    res = run.results[name]
+    if res.status == "ok":
+        return ("ok", type(res.value).__name__, res.value)
+    sig = res.signal
+    meta = run.ruleset.meta
+    detail = getattr(sig, "symbol", None)
+    return (res.status, type(sig).__name__, meta["symbols"][detail]["name"] if detail is not None else None,
+            getattr(sig, "precondition", None))
+
+
 def _normalise(text: str, root: Path) -> str:
     """Show both versions' file locations as rules/…, so only real differences remain."""
     from .compiler import display_path
@@ -143,16 +155,18 @@ def compare(old_root: Path, new_root: Path, scenario_paths: list[str], old_label
                 if name not in ro.results or name not in rn.results:
                     problems.append(f"{o.path}: uitkomst '{name}' bestaat maar in één van beide versies")
                     continue
-                old_text, new_text = ro.outcome_text(name), rn.outcome_text(name)
+                old_text = _normalise(ro.outcome_text(name), old_root)
+                new_text = _normalise(rn.outcome_text(name), new_root)
                 old_r, new_r = _reasons(ro, name), _reasons(rn, name)
-                if old_text == new_text and old_r == new_r:
+                same_value = _key(ro, name) == _key(rn, name)
+                if same_value and old_r == new_r:
                     continue
                 e_old = _normalise(to_text(ro.explanation(name)), old_root)
                 e_new = _normalise(to_text(rn.explanation(name)), new_root)
                 udiff = "".join(difflib.unified_diff(e_old.splitlines(True), e_new.splitlines(True),
                                                      f"{old_label}", f"{new_label}", n=1))
                 typ = rn.ruleset.meta["symbols"][rn.ruleset.meta["index"][name]]["type"]
-                kind = "waarde" if old_text != new_text else "reden"
+                kind = "reden" if same_value else "waarde"
                 changes.append(Change(o.path, o.name, name, kind, old_text, new_text,
                                       _delta(ro.results[name], rn.results[name], typ), old_r, new_r, udiff))
     return DiffReport(old_label, new_label, count, changes, problems)

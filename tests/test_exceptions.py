@@ -76,14 +76,14 @@ def test_exception_to_an_exception(rs):
 def test_two_applicable_exceptions_conflict(rs):
     status, text = problem(rs, "x", facts=facts(a=True, b=True, c=True))
     assert status == "fout"
-    assert text == ("RL501 conflict in 'x': regel 'hoog' (r.rule:10) en regel 'laag' (r.rule:13) "
+    assert text == ("RL501 conflict in 'x': regel 'hoog' (r.rule:11) en regel 'laag' (r.rule:14) "
                     "zijn allebei van toepassing")
 
 
 def test_two_applicable_rules_at_top_level_conflict(rs):
     status, text = problem(rs, "y", facts=facts(a=True, b=True))
     assert status == "fout"
-    assert text == ("RL501 conflict in 'y': regel 'een' (r.rule:22) en regel 'twee' (r.rule:25) "
+    assert text == ("RL501 conflict in 'y': regel 'een' (r.rule:23) en regel 'twee' (r.rule:26) "
                     "zijn allebei van toepassing")
     assert value(rs, "y", facts=facts(b=True)) == Decimal(2)
 
@@ -146,7 +146,7 @@ def test_conflict_is_shown_by_rulelang_run_with_both_locations(project, capsys):
     lines = out.splitlines()
     assert "OK   scenarios/s.yaml — conflict verwacht" in lines
     assert "FOUT scenarios/s.yaml — conflict niet verwacht" in lines
-    conflict = ("FOUT: RL501 conflict in 'y': regel 'een' (rules/r.rule:22) en regel 'twee' (rules/r.rule:25) "
+    conflict = ("FOUT: RL501 conflict in 'y': regel 'een' (rules/r.rule:23) en regel 'twee' (rules/r.rule:26) "
                 "zijn allebei van toepassing")
     assert f"       y = {conflict}" in lines
     assert f"       ✗ y (waarde): verwacht € 1,00, kreeg {conflict}  [scenarios/s.yaml:14:6]" in lines
@@ -168,9 +168,12 @@ def test_unlabelled_rules_get_a_position_label(project):
                 als a
                 dan € 3
     """)
-    assert [r["label"] for r in rs.meta["rules"]] == [None, "regel 2", None]
-    assert value(rs, "x", facts={"a": True}) == Decimal(3)
+    assert [(r["label"], r["parent"]) for r in rs.meta["rules"]] == [(None, None), ("regel 2", None), (None, 1)]
     assert value(rs, "x", facts={"a": False}) == Decimal(2)
+    # `tenzij` belongs to the second rule, so with a = ja the first rule and that exception collide
+    status, text = problem(rs, "x", facts={"a": True})
+    assert (status, text) == ("fout", "RL501 conflict in 'x': regel (r.rule:4) en regel (r.rule:10) "
+                                      "zijn allebei van toepassing")
 
 
 def test_cond_value_shorthand_and_default(project):

@@ -144,7 +144,7 @@ def format_money(x: Decimal) -> str:
     q = x.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) if x == x.quantize(Decimal("0.01"),
                                                                                 rounding=ROUND_HALF_UP) else x
     sign = "-" if q < 0 else ""
-    text = f"{abs(q):f}"
+    text = f"{q.copy_abs():f}"  # copy_abs is exact; abs() would round to the current precision
     whole, _, frac = text.partition(".")
     groups = []
     while len(whole) > 3:
