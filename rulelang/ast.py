@@ -147,8 +147,18 @@ class Header:
 
 
 @attrs.frozen
+class ImportBinding:
+    """`invoernaam = uitdrukking` under an import: the imported input is computed, not asked."""
+
+    name: str
+    value: "Expr"
+    span: Span = _span()
+
+
+@attrs.frozen
 class Import:
     path: str
+    bindings: tuple[ImportBinding, ...]
     span: Span = _span()
 
 

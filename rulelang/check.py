@@ -82,9 +82,17 @@ class Checker:
         for d in decls:
             if isinstance(d, (A.InputDecl, A.ParamDecl, A.DefDecl)):
                 self._declare_symbol(d)
+        self._bindings: dict[int, A.ImportBinding] = {}
+        for m in self.modules:
+            for d in m.decls:
+                if isinstance(d, A.Import):
+                    for b in d.bindings:
+                        self._bind(b, m.lang)
         for sym in self.symbols:
             self._deps = set()
-            if sym.id in self._input_decls:
+            if sym.id in self._bindings:
+                self._check_binding(sym, self._bindings[sym.id])
+            elif sym.id in self._input_decls:
                 self._check_input(sym, self._input_decls[sym.id])
             elif sym.id in self._param_decls:
                 self._check_param(sym, self._param_decls[sym.id])
@@ -94,6 +102,32 @@ class Checker:
         self._check_cycles()
         return ir.Program(self.root, [m.path for m in self.modules], dict(self.decl_lang), self.enums,
                           self.records, self.symbols, self.rules, self.roundings)
+
+    def _bind(self, b: A.ImportBinding, lang: str):
+        sid = self.by_name.get(b.name)
+        if sid is None or sid not in self._input_decls:
+            what = "bestaat niet" if sid is None else f"is een {self.symbols[sid].kind}, geen invoer"
+            hint = suggest(b.name, [self.symbols[i].name for i in self._input_decls])
+            self.error("RL201", f"'{b.name}' {what}: alleen een invoer van het geïmporteerde bestand kan worden "
+                       "gekoppeld", b.span, help=f"bedoelde u '{hint}'?" if hint else None)
+            return
+        if sid in self._bindings:
+            prev = self._bindings[sid].span
+            self.error("RL202", f"invoer '{b.name}' is al gekoppeld op {prev.file}:{prev.line}", b.span)
+            return
+        self._bindings[sid] = b
+
+    def _check_binding(self, sym: ir.Symbol, b: A.ImportBinding):
+        """An imported input bound to an expression becomes a definition with one rule."""
+        lang = self.decl_lang.get(b.span.file, "nl")
+        value = self.expr(b.value, {}, lang)
+        self._expect(sym.type, value, b.value.span, f"de koppeling van '{sym.name}'")
+        sym.kind = "definitie"
+        sym.source = f"gekoppeld bij het importeren ({b.span.file}:{b.span.line})"
+        sym.question = None
+        rule = ir.Rule(len(self.rules), sym.id, None, None, [], None, value, sym.source, None, ir.Validity(), b.span)
+        self.rules.append(rule)
+        sym.roots.append(rule.id)
 
     def _declare_type_name(self, name: str, span: Span):
         if name in self.enums or name in self.record_decls:

@@ -92,7 +92,15 @@ class AstBuilder(Transformer):
 
     @v_args(meta=True)
     def import_decl(self, meta, c):
-        return A.Import(unquote(self._vals(c)[0]), self._span(meta))
+        v = [x for x in self._vals(c) if x is not None]
+        return A.Import(unquote(v[0]), tuple(v[1:]), self._span(meta))
+
+    @v_args(meta=True)
+    def import_binding(self, meta, c):
+        name, op, value = self._vals(c)
+        if str(op) != "=":
+            self._error(self._span(meta), f"koppel een invoer met '=', niet met '{op}'", "RL101")
+        return A.ImportBinding(str(name), value, self._span(meta))
 
     @v_args(meta=True)
     def enum_decl(self, meta, c):

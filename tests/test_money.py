@@ -41,9 +41,22 @@ amounts = st.builds(lambda units, exp: Decimal(units).scaleb(-exp),
                     st.integers(min_value=-10 ** 12, max_value=10 ** 12), st.integers(min_value=0, max_value=6))
 
 
-@settings(max_examples=300, deadline=None)
-@given(x=amounts, quantum=st.sampled_from(sorted(QUANTA)), mode=st.sampled_from(["half_up", "down", "up"]))
-def test_round_money_matches_integer_cents(x, quantum, mode):
+@st.composite
+def amount_and_quantum(draw):
+    """An amount and a quantum; half the time the amount lies on or right next to a rounding boundary."""
+    quantum = draw(st.sampled_from(sorted(QUANTA)))
+    if draw(st.booleans()):
+        return draw(amounts), quantum
+    k = draw(st.integers(min_value=-10 ** 9, max_value=10 ** 9))
+    where = draw(st.sampled_from([Decimal(0), Decimal("0.5")]))  # on a multiple, or exactly half way
+    nudge = draw(st.sampled_from([Decimal(0), Decimal("1e-6"), Decimal("-1e-6")]))
+    return (k + where) * quantum + nudge, quantum
+
+
+@settings(max_examples=400, deadline=None)
+@given(xq=amount_and_quantum(), mode=st.sampled_from(["half_up", "down", "up"]))
+def test_round_money_matches_integer_cents(xq, mode):
+    x, quantum = xq
     with localcontext(CONTEXT):
         got = round_money(x, quantum, mode)
     assert isinstance(got, Decimal)
