@@ -34,8 +34,8 @@ def test_why_not_for_a_yes_no_outcome_gives_the_threshold_and_the_excess():
     r = cli("explain", "scenarios/participatiewet/giftenvrijlating/een_cent_boven_de_grens.yaml", "meldingsplichtig",
             "--waarom-niet", "nee")
     assert r.returncode == 0, r.stderr
-    assert ("giften_in_kalenderjaar (€ 1.200,01 per jaar) is hoger dan vrijlatingsgrens_giften "
-            "(€ 1.200,00 per jaar): verschil € 0,01 per jaar") in r.stdout
+    assert ("giften_in_kalenderjaar (€ 1.200,01) is hoger dan vrijlatingsgrens_giften "
+            "(€ 1.200,00): verschil € 0,01") in r.stdout
 
 
 def test_counterfactual_finds_the_nearest_income_that_gives_the_wanted_amount():
@@ -118,7 +118,7 @@ def test_diff_reports_changed_outcomes_for_a_real_rule_change(tmp_path):
     r = cli("diff", str(ROOT / "rules"), str(new), "--zonder-uitleg")
     assert r.returncode == 1
     assert "ANDERS  scenarios/participatiewet/giftenvrijlating/een_cent_boven_de_grens.yaml" in r.stdout
-    assert "giften_meegeteld: € 0,01 per jaar → € 0,00 per jaar (−€ 0,01 per jaar)" in r.stdout
+    assert "giften_meegeteld: € 0,01 → € 0,00 (−€ 0,01)" in r.stdout
     same = cli("diff", str(ROOT / "rules"), str(ROOT / "rules"))
     assert same.returncode == 0 and "0 met een andere uitkomst of reden" in same.stdout
 
@@ -139,6 +139,6 @@ def test_diff_reports_a_change_of_reason_only(tmp_path):
     r = cli("diff", str(ROOT / "rules"), str(new), "--zonder-uitleg")
     assert r.returncode == 1
     assert "REDEN   scenarios/participatiewet/giftenvrijlating/een_cent_boven_de_grens.yaml" in r.stdout
-    assert "vrijlating_resterend: € 0,00 per jaar (gelijk), maar via andere regels" in r.stdout
+    assert "vrijlating_resterend: € 0,00 (gelijk), maar via andere regels" in r.stdout
     assert "vrijlating_resterend.boven_grens" in r.stdout
     assert "ANDERS" not in r.stdout
