@@ -22,6 +22,10 @@ PEILDATUM = -1
 PEILDATUM_NAMES = {"nl": "peildatum", "en": "reference_date"}
 VALUE_PLACEHOLDERS = {"waarde", "value"}
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+# Structural limits (docs/betrouwbaarheid.md): generated code nests one block per exception level and
+# one Python call per dependency level, so both stay far below Python's indentation and recursion limits.
+MAX_EXCEPTION_DEPTH = 32
+MAX_DEPENDENCY_DEPTH = 100
 KIND_WORDS = {"invoer": "invoer", "beslissing": "beslissing", "parameter": "parameter",
               "definitie": "definitie", "uitkomst": "uitkomst"}
 
@@ -299,16 +303,27 @@ class Checker:
 
     def _check_exception_cycles(self, sym: ir.Symbol):
         seen_roots = set()
+        too_deep = None
         for rid in sym.roots:
-            stack = [rid]
+            stack = [(rid, 1)]
             while stack:
-                cur = stack.pop()
+                cur, depth = stack.pop()
+                if depth > MAX_EXCEPTION_DEPTH and too_deep is None:
+                    too_deep = self.rules[cur]
                 if cur in seen_roots:
                     continue
                 seen_roots.add(cur)
-                stack.extend(self.rules[cur].children)
-        for rule in self.rules:
-            if rule.symbol == sym.id and rule.id not in seen_roots and rule.parent is not None:
+                stack.extend((c, depth + 1) for c in self.rules[cur].children)
+        if too_deep is not None:
+            self.error("RL221", f"'{sym.name}' heeft meer dan {MAX_EXCEPTION_DEPTH} niveaus van uitzonderingen op "
+                       "uitzonderingen", too_deep.span)
+        mine = []  # this definition's rules are the last ones built (looking only at them keeps this linear)
+        for rule in reversed(self.rules):
+            if rule.symbol != sym.id:
+                break
+            mine.append(rule)
+        for rule in reversed(mine):
+            if rule.id not in seen_roots and rule.parent is not None:
                 self.error("RL207", f"regel '{rule.label}' in '{sym.name}' is via uitzonderingen een uitzondering "
                            "op zichzelf", rule.span)
 
@@ -347,15 +362,24 @@ class Checker:
                        help=f"bedoelde u '{{{hint}}}'?" if hint else None)
 
     def _check_cycles(self):
-        graph = {s.id: [d for d in s.deps if self.symbols[d].is_definition]
-                 for s in self.symbols if s.is_definition}
+        # every symbol that computes something: definitions, and inputs whose default reads other names
+        graph = {s.id: list(s.deps) for s in self.symbols if s.deps}
         try:
-            TopologicalSorter(graph).prepare()
+            order = list(TopologicalSorter(graph).static_order())
         except CycleError as e:
             # graphlib lists each node before the ones that depend on it; show "a → b" as "a uses b"
             cycle = e.args[1][::-1]
             names = " → ".join(self.symbols[i].name for i in cycle)
             self.error("RL210", f"kringverwijzing: {names}", self.symbols[cycle[0]].span)
+            return
+        depth: dict[int, int] = {}
+        for sid in order:  # dependencies come first
+            depth[sid] = 1 + max((depth[d] for d in graph.get(sid, ())), default=0)
+            if depth[sid] > MAX_DEPENDENCY_DEPTH:
+                sym = self.symbols[sid]
+                self.error("RL221", f"'{sym.name}' hangt af van een keten van meer dan {MAX_DEPENDENCY_DEPTH} "
+                           "definities die elkaar gebruiken", sym.span)
+                return
 
     # ------------------------------------------------------------------ expressions
     def _expect(self, target: Type, e, span: Span, what: str):

@@ -93,6 +93,9 @@ class CodeGenerator:
         self.const_lines: list[str] = []
         self.indent = 0
         self.tmp = 0
+        self._rules_of: dict[int, list[ir.Rule]] = {}
+        for r in program.rules:
+            self._rules_of.setdefault(r.symbol, []).append(r)
 
     # -- output helpers
     def w(self, line: str = "") -> None:
@@ -105,6 +108,12 @@ class CodeGenerator:
             self.consts[key] = name
             self.const_lines.append(f"{name} = {pyliteral(value)}")
         return self.consts[key]
+
+    def value(self, e, t: Type) -> str:
+        """An expression assigned to a name of type t. A `getal` is always a Decimal, also when the
+        expression may yield a whole number (`waarde 3`, `als c dan 1 anders 0,5`)."""
+        code = self.expr(e)
+        return f"R.D({code})" if t.kind == "dec" and _maybe_int(e) else code
 
     def fresh(self, prefix: str) -> str:
         self.tmp += 1
@@ -162,7 +171,7 @@ class CodeGenerator:
         self.w("if v is UNSET:")
         self.indent += 1
         if s.default is not None:
-            self.w(f"v = {self.expr(s.default)}")
+            self.w(f"v = {self.value(s.default, s.type)}")
         else:
             self.w("if self._tr is not None:")
             self.w(f"    self._tr.missing({s.id})")
@@ -184,7 +193,7 @@ class CodeGenerator:
         self.w("if d is None:")
         self.indent += 1
         if s.default is not None:
-            self.w(f"v = {self.expr(s.default)}")
+            self.w(f"v = {self.value(s.default, s.type)}")
         else:
             self.w("if self._tr is not None:")
             self.w(f"    self._tr.missing({s.id})")
@@ -263,14 +272,14 @@ class CodeGenerator:
         for pc in s.preconditions:
             self.w(f"if not {self.expr(pc.cond)}:  # vereist {_comment(pc.label or '')}")
             self.w(f"    raise R.Blocked({s.id}, {pc.index})")
-        uses_p = any(not self.p.rules[r].validity.unbounded for r in self._all_rules(s))
+        uses_p = any(not r.validity.unbounded for r in self._rules_of.get(s.id, ()))
         if uses_p and s.validity.unbounded:
             self.w("p = self._p")
         simple = len(s.roots) == 1 and self._is_simple(self.p.rules[s.roots[0]])
         if simple:  # one unconditional rule: no rule tree to walk
             rule = self.p.rules[s.roots[0]]
             self.w(f"r = {rule.id}  # {_comment(rule.span.file)}:{rule.span.line}")
-            self.w(f"v = {self.expr(rule.value)}")
+            self.w(f"v = {self.value(rule.value, s.type)}")
             self.w(f"win = {rule.id}")
             self.w("if tr is not None:")
             self.w(f"    tr.rule({rule.id}, R.APPLIED)")
@@ -282,7 +291,8 @@ class CodeGenerator:
         if simple:
             pass
         elif s.default is not None:
-            self.w(f"v = {self.expr(s.default)}")
+            self.w("r = -1  # the default is no rule")
+            self.w(f"v = {self.value(s.default, s.type)}")
         else:
             self.w(f"raise R.NoRule({s.id})")
         self.indent -= 1
@@ -305,8 +315,6 @@ class CodeGenerator:
     def _is_simple(rule: ir.Rule) -> bool:
         return rule.cond is None and not rule.children and rule.validity.unbounded
 
-    def _all_rules(self, s: ir.Symbol):
-        return [r.id for r in self.p.rules if r.symbol == s.id]
 
     def _level(self, rule_ids: list[int], out: str, win: str):
         """Evaluate sibling rules; at most one may apply (else a conflict, RL501)."""
@@ -348,7 +356,7 @@ class CodeGenerator:
         if rule.cond is not None:
             self.w(f"if {self.expr(rule.cond)}:")
             self.indent += 1
-        self.w(f"{out} = {self.expr(rule.value)}")
+        self.w(f"{out} = {self.value(rule.value, self.p.symbols[rule.symbol].type)}")
         self.w(f"{win} = {rid}")
         self.w("if tr is not None:")
         self.w(f"    tr.rule({rid}, R.APPLIED)")
@@ -399,7 +407,7 @@ class CodeGenerator:
         if e.left.type.kind == "date":
             return f"R.add_duration({l}, {r}{', -1' if op == '-' else ''})"
         if op == "/":
-            if e.left.type.kind == "int":
+            if _maybe_int(e.left):  # int / int would be a float in Python
                 l = f"R.D({l})"
             return f"({l} / {r})"
         return f"({l} {op} {r})"
@@ -443,6 +451,21 @@ class CodeGenerator:
             cond = self.expr(e.filter) if e.filter is not None else "True"
             return f"any({cond} for {var} in {coll})"
         return f"all({self.expr(e.body)} for {var} in {coll}{flt})"
+
+
+def _maybe_int(e) -> bool:
+    """Can this expression yield a Python int at run time? (Then `/` and a `getal` need R.D.)"""
+    if isinstance(e, ir.Const):
+        return isinstance(e.value, int) and not isinstance(e.value, bool)
+    if isinstance(e, ir.If):
+        return _maybe_int(e.then) or _maybe_int(e.otherwise)
+    if isinstance(e, ir.Builtin) and e.name in ("minimum", "maximum", "absoluut"):
+        return any(_maybe_int(a) for a in e.args)
+    if isinstance(e, ir.Unary) and e.op == "neg":
+        return _maybe_int(e.operand)
+    if isinstance(e, ir.Binary) and e.op in ("+", "-", "*") and e.type.kind in ("int", "dec"):
+        return _maybe_int(e.left) and _maybe_int(e.right)
+    return e.type.kind == "int"
 
 
 def generate(program: ir.Program) -> str:

@@ -86,14 +86,20 @@ def collect_texts(root: Path) -> tuple[dict[Path, str], list[Diagnostic]]:
     return texts, diags
 
 
+COMPILER_STAGES = ("parser.py", "transform.py", "ast.py", "types.py", "builtins.py", "check.py", "ir.py",
+                   "codegen.py", "runtime/__init__.py")
+
+
 def source_hash(texts: dict[Path, str]) -> str:
     h = hashlib.sha256()
     h.update(__version__.encode())
     gdir = resources.files("rulelang") / "grammar"
     for name in ("core.lark", "nl.lark", "en.lark"):
         h.update((gdir / name).read_bytes())
-    h.update(Path(__file__).with_name("codegen.py").read_bytes())
-    h.update(Path(__file__).with_name("check.py").read_bytes())
+    # every stage whose change can change the generated module (not only the checker and code generator:
+    # a change in how a literal or `tot en met` is read must not be served from a stale cache entry)
+    for name in COMPILER_STAGES:
+        h.update((Path(__file__).parent / name).read_bytes())
     for path in sorted(texts):
         h.update(display_path(path).encode())
         h.update(b"\0")

@@ -42,6 +42,7 @@ CODES: dict[str, str] = {
     "RL218": "ongeldige geldigheidsperiode",
     "RL219": "parameterwaarde is geen vaste waarde",
     "RL220": "naam in import botst",
+    "RL221": "te diep genest: te veel uitzonderingen of afhankelijkheden na elkaar",
     "RL401": "scenario is geen geldige YAML",
     "RL402": "verplicht veld ontbreekt in scenario",
     "RL403": "onbekend veld in scenario",

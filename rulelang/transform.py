@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import datetime as _dt
+import decimal
 from decimal import Decimal, InvalidOperation
 
 from lark import Token, Transformer, Tree, v_args
+from lark.exceptions import VisitError
 
 from . import ast as A
 from .diagnostics import Diagnostic
@@ -51,6 +53,42 @@ def unquote(s: str) -> str:
         out.append(c)
         i += 1
     return "".join(out)
+
+
+# Limits that keep every later stage (checker, code generator, Python's own compiler) far from its
+# recursion and nesting limits. Documented in docs/betrouwbaarheid.md.
+MAX_DEPTH = 64  # nesting levels of one declaration (an `en`/`of` chain of n terms counts as n - 1)
+MAX_DIGITS = 34  # digits in one number: the precision money is computed with
+
+
+def nesting_too_deep(tree: Tree) -> Tree | None:
+    """The first node of a parse tree nested deeper than MAX_DEPTH, or None. Iterative, so a
+    10.000-level tree is measured without recursion."""
+    stack = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return node
+        subtrees = [c for c in node.children if isinstance(c, Tree)]
+        # `a en b en c` is one flat parse node but becomes a left-nested chain in the AST
+        extra = max(0, len(subtrees) - 2) if node.data in ("or_expr", "and_expr") else 0
+        stack.extend((c, depth + 1 + extra) for c in subtrees)
+    return None
+
+
+def _first_line(tree: Tree) -> tuple[int, int] | None:
+    """(line, column) of a parse tree node: its own position, or that of its first token."""
+    meta = tree.meta
+    if not getattr(meta, "empty", True):
+        return meta.line, meta.column
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        for c in node.children:
+            if isinstance(c, Token) and c.line is not None:
+                return c.line, c.column
+        stack.extend(reversed([c for c in node.children if isinstance(c, Tree)]))
+    return None
 
 
 class _Clauses(list):
@@ -477,9 +515,18 @@ class AstBuilder(Transformer):
         return self._agg(meta, "all", c)
 
     # -- literals
+    def _digits_ok(self, text: str, meta) -> bool:
+        if sum(ch.isdigit() for ch in text) <= MAX_DIGITS:
+            return True
+        self._error(self._span(meta), f"een getal heeft ten hoogste {MAX_DIGITS} cijfers; dit getal heeft er "
+                    f"{sum(ch.isdigit() for ch in text)}")
+        return False
+
     @v_args(meta=True)
     def number(self, meta, c):
         text = str(c[0])
+        if not self._digits_ok(text, meta):
+            return A.Lit("number", 0, self._span(meta))
         value = parse_number(text, self.lang)
         decimal_mark = "," if self.lang == "nl" else "."
         if decimal_mark not in text:  # written without decimals: a whole number
@@ -493,12 +540,18 @@ class AstBuilder(Transformer):
     @v_args(meta=True)
     def money(self, meta, c):
         num = next(t for t in c if isinstance(t, Token) and t.type == "NUMBER")
+        if not self._digits_ok(str(num), meta):
+            return A.Lit("money", Decimal(0), self._span(meta))
         return A.Lit("money", parse_number(str(num), self.lang), self._span(meta))
 
     @v_args(meta=True)
     def percent(self, meta, c):
         num = next(t for t in c if isinstance(t, Token) and t.type == "NUMBER")
-        return A.Lit("percent", parse_number(str(num), self.lang) / 100, self._span(meta))
+        if not self._digits_ok(str(num), meta):
+            return A.Lit("percent", Decimal(0), self._span(meta))
+        value = parse_number(str(num), self.lang)
+        # divide with enough precision to be exact (the default context would round beyond 28 digits)
+        return A.Lit("percent", decimal.Context(prec=MAX_DIGITS + 3).divide(value, 100), self._span(meta))
 
     @v_args(meta=True)
     def iso_date(self, meta, c):
@@ -518,7 +571,7 @@ class AstBuilder(Transformer):
         day, month, year = c
         try:
             d = _dt.date(int(str(year).replace(".", "").replace(",", "")), month, int(str(day)))
-        except ValueError:
+        except (ValueError, OverflowError):
             self._error(self._span(meta), f"'{day} {month} {year}' is geen bestaande datum")
             d = _dt.date(1, 1, 1)
         return A.Lit("date", d, self._span(meta))
@@ -526,8 +579,12 @@ class AstBuilder(Transformer):
     @v_args(meta=True)
     def duration(self, meta, c):
         num, unit = c
-        return A.Lit("duration", (int(parse_number(str(num), self.lang)), DURATION_UNITS[str(unit)]),
-                     self._span(meta))
+        if not self._digits_ok(str(num), meta):
+            return A.Lit("duration", (0, DURATION_UNITS[str(unit)]), self._span(meta))
+        amount = parse_number(str(num), self.lang)
+        if amount != amount.to_integral_value():
+            self._error(self._span(meta), f"een duur is een heel aantal {DURATION_UNITS[str(unit)]}, niet {num}")
+        return A.Lit("duration", (int(amount), DURATION_UNITS[str(unit)]), self._span(meta))
 
     @v_args(meta=True)
     def bool(self, meta, c):
@@ -556,9 +613,18 @@ def build_module(path: str, lang: str, trees, diagnostics: list[Diagnostic]) -> 
     decls = []
     for offset, tree in trees:
         builder = AstBuilder(path, lang, offset)
+        deep = nesting_too_deep(tree)
+        if deep is not None:
+            line, col = _first_line(deep) or (1, 1)
+            diagnostics.append(Diagnostic("RL101", f"de declaratie is te diep genest (meer dan {MAX_DEPTH} niveaus "
+                                          "haakjes, bewerkingen of 'en'/'of'); splits haar op in definities",
+                                          Span(path, line + offset, col)))
+            continue
         try:
             decl = builder.transform(tree)
-        except RecursionError:
+        except (RecursionError, VisitError) as e:
+            if isinstance(e, VisitError) and not isinstance(e.orig_exc, RecursionError):
+                raise e.orig_exc from None
             diagnostics.append(Diagnostic("RL101", "de declaratie is te diep genest om te lezen",
                                           Span(path, offset + 1, 1)))
             continue

@@ -237,3 +237,24 @@ def test_generated_code_is_deterministic(project):
     a = project.rules(SIMPLE).python_source
     b = project.rules(SIMPLE).python_source
     assert a == b
+
+
+def test_cache_key_covers_every_compiler_stage(monkeypatch):
+    """A change in any stage (not only check.py and codegen.py) must not be served from the cache."""
+    from pathlib import Path
+
+    import rulelang.compiler as C
+
+    base = C.source_hash({})
+    real = Path.read_bytes
+    package = Path(C.__file__).parent
+    for stage in ("parser.py", "transform.py", "check.py", "codegen.py", "grammar/nl.lark"):
+        target = package / stage
+
+        def changed(self, target=target):
+            return real(self) + (b"\n# changed" if Path(self) == target else b"")
+
+        monkeypatch.setattr(Path, "read_bytes", changed)
+        assert C.source_hash({}) != base, stage
+        monkeypatch.setattr(Path, "read_bytes", real)
+    assert C.source_hash({}) == base

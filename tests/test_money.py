@@ -1,6 +1,7 @@
 """Money: exact Decimal arithmetic, rounding only where a rule says so, never a float."""
 from __future__ import annotations
 
+import datetime as _dt
 import decimal
 import io
 import math
@@ -215,17 +216,22 @@ def test_float_operations_are_trapped_in_the_runtime_context():
             CONTEXT.create_decimal(0.5)
 
 
-def test_a_float_that_sneaks_in_becomes_a_reported_error(project):
-    """Evaluation runs inside CONTEXT: a float in the facts is refused, not silently used."""
+def test_a_float_is_refused_where_it_enters(project):
+    """A binary float is never exact money: evaluate() refuses it, naming the fact, before computing."""
+    from rulelang.runtime import evaluate
+
     rs = project.rules("""
         invoer inkomen: geld
+        invoer bedragen: lijst van geld
         uitkomst hoog: ja/nee
             bron "x"
             waarde inkomen > € 100
     """)
     assert value(rs, "hoog", facts={"inkomen": Decimal("100.01")}) is True
-    status, text = problem(rs, "hoog", facts={"inkomen": 100.01})
-    assert status == "fout" and text.startswith("RL506 rekenfout in 'hoog'")
+    with pytest.raises(TypeError, match="feit 'inkomen' is een float"):
+        evaluate(rs.cls, {"inkomen": 100.01}, {}, _dt.date(2026, 1, 1))
+    with pytest.raises(TypeError, match=r"feit 'bedragen\[2\]' is een float"):
+        evaluate(rs.cls, {"inkomen": Decimal(1), "bedragen": (Decimal(1), 0.5)}, {}, _dt.date(2026, 1, 1))
 
 
 def test_generated_code_contains_no_float_literal(project):

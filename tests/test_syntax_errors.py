@@ -164,8 +164,13 @@ def test_all_syntax_codes_are_registered_with_a_dutch_title():
         assert CODES[code].startswith(("syntaxfout", "onbekende", "ongeldige"))
 
 
-def test_deeply_nested_expression_is_a_diagnostic_not_a_crash():
-    text = 'definitie d: getal\n    bron "x"\n    waarde ' + "(" * 3000 + "1" + ")" * 3000 + "\n"
-    _, _, diags = parse_text(text, "r.rule")
-    # either parsed or refused with a located RL101, but never a RecursionError
-    assert all(d.code == "RL101" and d.span.file == "r.rule" for d in diags)
+def test_redundant_parentheses_nest_without_limit(project):
+    from .conftest import value
+
+    rs = project.rules('definitie d: getal\n    bron "x"\n    waarde ' + "(" * 3000 + "2,5" + ")" * 3000 + "\n")
+    assert str(value(rs, "d")) == "2.5"
+
+
+def test_overlong_expression_is_a_located_diagnostic_not_a_crash(project):
+    diags = project.diagnostics('definitie d: getal\n    bron "x"\n    waarde 1' + " + 1" * 5000 + "\n")
+    assert [(d.code, d.span.file, d.span.line) for d in diags] == [("RL101", "r.rule", 3)]

@@ -53,6 +53,9 @@ def evaluate(cls, facts: dict, decisions: dict, peildatum: _dt.date, names: list
              trace: bool = False):
     """Evaluate the named outcomes (default: all `uitkomst` declarations). Never raises for bad input:
     a missing input, blocked precondition or rule error becomes that outcome's status."""
+    _no_floats(facts, "feit")
+    for name, d in decisions.items():
+        _no_floats({name: getattr(d, "value", d)}, "beslissing")
     tracer = Tracer() if trace else None
     ev = cls(facts, decisions, peildatum, tracer)
     meta = cls.META
@@ -74,3 +77,17 @@ def evaluate(cls, facts: dict, decisions: dict, peildatum: _dt.date, names: list
                 if tracer is not None:
                     tracer.stack.clear()
     return ev, results, tracer
+
+
+def _no_floats(values: dict, what: str) -> None:
+    """A binary float is never exact money: refuse it where it enters (use Decimal, int or text)."""
+    todo = list(values.items())
+    while todo:
+        name, v = todo.pop()
+        if isinstance(v, float):
+            raise TypeError(f"{what} '{name}' is een float ({v!r}); rulelang rekent exact: geef een Decimal, "
+                            "int of tekst")
+        if isinstance(v, dict):
+            todo.extend((f"{name}.{k}", x) for k, x in v.items())
+        elif isinstance(v, (list, tuple)):
+            todo.extend((f"{name}[{i + 1}]", x) for i, x in enumerate(v))
