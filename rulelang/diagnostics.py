@@ -76,7 +76,8 @@ class Diagnostic:
             raise ValueError(f"unregistered diagnostic code {self.code}")
 
     def concise(self) -> str:
-        return f"{self.span}: {self.code} {self.message}"
+        hint = f" ({self.help})" if self.help and self.help.startswith("bedoelde u") else ""
+        return f"{self.span}: {self.code} {self.message}{hint}"
 
     def full(self, source_text: str | None = None) -> str:
         out = [f"{self.code} {self.message}", f" --> {self.span}"]

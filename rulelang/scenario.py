@@ -221,6 +221,8 @@ def parse_scalar(text: str, typ: dict, meta: dict):
                 if body.endswith(suffix):
                     body = body[: -len(suffix)]
         try:
+            if "€" in t and "," not in body and _AMBIGUOUS.match(body.replace(" ", "")):
+                body = body.replace(".", "")  # with a euro sign the notation is Dutch: € 1.100 is 1100
             return parse_decimal_text(body)
         except ValueError:
             raise ValueError(f"'{t}' is dubbelzinnig: schrijf 1200 of 1.200,00 (Nederlands) of 1200.00") from None

@@ -124,7 +124,7 @@ def test_rl206_unknown_field(project):
             waarde n.bedrag
     """)
     assert concise(diags) == [
-        "r.rule:7:12: RL206 record 'Gift' heeft geen veld 'bedarg'",
+        "r.rule:7:12: RL206 record 'Gift' heeft geen veld 'bedarg' (bedoelde u 'bedrag'?)",
         "r.rule:10:12: RL206 'bedrag' is geen veld: de waarde links van de punt is geld, geen record",
     ]
     assert diags[0].help == "bedoelde u 'bedrag'?"
@@ -147,9 +147,9 @@ def test_rl201_unknown_name_with_suggestion(project):
     """)
     by_line = {d.span.line: d for d in diags}
     assert concise(diags) == [
-        "r.rule:5:12: RL201 onbekende naam 'inkomn'",
+        "r.rule:5:12: RL201 onbekende naam 'inkomn' (bedoelde u 'inkomen'?)",
         "r.rule:8:12: RL201 onbekende naam 'zzzqqq'",
-        "r.rule:9:11: RL201 onbekend type 'Sort'",
+        "r.rule:9:11: RL201 onbekend type 'Sort' (bedoelde u 'Soort'?)",
         "r.rule:12:12: RL201 opsomming 'Soort' heeft geen waarde 'natuur'",
     ]
     assert by_line[5].help == "bedoelde u 'inkomen'?"
@@ -171,7 +171,7 @@ def test_rl207_unknown_exception_label(project):
                 als 1 > 0
                 dan € 2
     """)
-    assert concise(diags) == ["r.rule:5:5: RL207 'x' heeft geen regel met label 'bassis'"]
+    assert concise(diags) == ["r.rule:5:5: RL207 'x' heeft geen regel met label 'bassis' (bedoelde u 'basis'?)"]
     assert diags[0].help == "bedoelde u 'basis'?"
 
 
@@ -339,7 +339,7 @@ def test_rl212_unknown_name_in_explanation_template(project):
                 uitleg "regel {onbekend}"
     """)
     assert concise(diags) == [
-        "r.rule:4:12: RL212 de uitleg noemt '{inkomn}', maar die naam bestaat niet",
+        "r.rule:4:12: RL212 de uitleg noemt '{inkomn}', maar die naam bestaat niet (bedoelde u '{inkomen}'?)",
         "r.rule:7:16: RL212 de uitleg noemt '{onbekend}', maar die naam bestaat niet",
     ]
     assert diags[0].help == "bedoelde u '{inkomen}'?"
@@ -393,7 +393,7 @@ def test_rl214_unknown_function_and_wrong_arity(project):
             waarde maximum(€ 1)
     """)
     assert concise(diags) == [
-        "r.rule:4:12: RL214 onbekende functie 'kalenderjar'",
+        "r.rule:4:12: RL214 onbekende functie 'kalenderjar' (bedoelde u 'kalenderjaar'?)",
         "r.rule:7:12: RL214 kalenderjaar heeft 1 waarde nodig, maar kreeg er 2",
         "r.rule:10:12: RL214 maximum heeft minstens twee waarden nodig",
     ]
@@ -572,7 +572,7 @@ def test_three_mistakes_three_located_diagnostics_and_exit_1(project, capsys):
     assert code == 1
     assert out.splitlines() == [
         "rules/drie.rule:6:12: RL204 u rekent met een bedrag per maand en een bedrag per jaar",
-        "rules/drie.rule:10:12: RL201 onbekende naam 'inkomn'",
+        "rules/drie.rule:10:12: RL201 onbekende naam 'inkomn' (bedoelde u 'inkomen'?)",
         "rules/drie.rule:14:9: RL215 de voorwaarde achter 'als' moet ja of nee opleveren, maar is geld per maand",
         "Gevonden: 3 fouten in 1 bestand. (2 bestanden gecontroleerd)",
     ]

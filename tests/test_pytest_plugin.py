@@ -106,7 +106,7 @@ def test_broken_scenario_file_is_a_failing_test_not_skipped(rule_project):
     result = runpytest(rule_project)
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines([
-        "*scenarios/kapot.yaml:4:10: RL404 de regels kennen geen invoer 'inkomn'",
+        "*scenarios/kapot.yaml:4:10: RL404 de regels kennen geen invoer 'inkomn' (bedoelde u 'inkomen'?)",
         "*hulp: bedoelde u 'inkomen'?",
     ])
 

@@ -142,8 +142,8 @@ def test_rl402_rl403_rl404_rl405_rl406_each_located(scen):
     assert scenarios == []
     assert problems == [
         "scenarios/c.yaml:1:1: RL402 het scenario mist 'peildatum'",
-        "scenarios/c.yaml:3:1: RL403 onbekend veld 'peldatum' in scenario",
-        "scenarios/c.yaml:6:3: RL404 de regels kennen geen invoer 'inkomn'",
+        "scenarios/c.yaml:3:1: RL403 onbekend veld 'peldatum' in scenario (bedoelde u 'peildatum'?)",
+        "scenarios/c.yaml:6:3: RL404 de regels kennen geen invoer 'inkomn' (bedoelde u 'inkomen'?)",
         "scenarios/c.yaml:7:11: RL405 gehuwd: 'misschien' is geen ja/nee",
         "scenarios/c.yaml:9:15: RL405 giften[1].datum: '2026-13-01' is geen datum "
         "(schrijf 2026-01-31 of 31 januari 2026)",
@@ -232,7 +232,7 @@ def test_rl408_unknown_rule_label_in_reasons(scen):
     _, diags = runner.load(scen.root / "scenarios/e.yaml")
     diags.sort(key=lambda d: (d.span.line, d.span.col))
     assert [d.concise() for d in diags] == [
-        "scenarios/e.yaml:9:10: RL408 er is geen regel met label 'gehuwd_regl'",
+        "scenarios/e.yaml:9:10: RL408 er is geen regel met label 'gehuwd_regl' (bedoelde u 'gehuwd_regel'?)",
         "scenarios/e.yaml:10:23: RL408 er is geen regel met label 'onbekend'",
         "scenarios/e.yaml:11:23: RL408 er is geen voorwaarde ('vereist') met label 'niets'",
         "scenarios/e.yaml:12:19: RL408 er is geen beslissing 'geen'",

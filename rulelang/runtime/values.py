@@ -203,7 +203,7 @@ def json_value(v):
     if isinstance(v, bool) or v is None or isinstance(v, (int, str)):
         return v
     if isinstance(v, Decimal):
-        return f"{v:f}"
+        return f"{v + 0:f}" if v == 0 else f"{v:f}"  # never "-0"
     if isinstance(v, _dt.date):
         return v.isoformat()
     if isinstance(v, Duur):

@@ -49,6 +49,7 @@ def setup(app):
     app.add_directive_to_domain("rl", "trefwoorden", docdirectives.Keywords)
     app.add_directive_to_domain("rl", "functies", docdirectives.Functions)
     app.add_directive_to_domain("rl", "typen", docdirectives.TypesTable)
+    app.add_directive_to_domain("rl", "scenariosleutels", docdirectives.ScenarioKeys)
 
     plain = (catalog._visit_plain, catalog._visit_plain)
     app.add_node(catalog.details, html=(catalog.visit_details_html, catalog.depart_details_html),

@@ -379,3 +379,29 @@ class TypesTable(DocDirective):
         lines += ["   * - lijst", f"     - {lit('lijst van T')}, {lit('list of T')}"]
         lines += ["   * - opsomming of record", "     - de naam van een eigen opsomming of record"]
         return self.parse(lines + [""])
+
+
+class ScenarioKeys(DocDirective):
+    """`.. rl:scenariosleutels::` — the keys of a scenario file in Dutch and English, from rulelang.scenario."""
+
+    def run(self):
+        from .. import scenario as S
+
+        groups = (("scenario", "KEYS"), ("beslissing", "DECISION_KEYS"), ("redenen", "REASON_KEYS"))
+        lines = [".. list-table::", "   :header-rows: 1", "   :class: rl-sleutels", "",
+                 "   * - Waar", "     - Nederlands", "     - English"]
+        for where, attr in groups:
+            table = getattr(S, attr, None)
+            if not isinstance(table, dict):
+                self.fail(f"rulelang.scenario.{attr} bestaat niet meer; werk deze tabel bij")
+                continue
+            for nl, en in table.items():
+                lines += [f"   * - {esc(where)}", f"     - {lit(nl)}", f"     - {lit(en)}"]
+        status = getattr(S, "STATUS_WORDS", {})
+        by_status: dict[str, list[str]] = {}
+        for word, canon in status.items():
+            by_status.setdefault(canon, []).append(word)
+        for canon, spelled in by_status.items():
+            others = [w for w in spelled if w != canon]
+            lines += ["   * - verwacht", f"     - {lit(canon)}", f"     - {', '.join(lit(w) for w in others) or '—'}"]
+        return self.parse(lines + [""])
