@@ -150,7 +150,7 @@ def test_rl201_unknown_name_with_suggestion(project):
         "r.rule:5:12: RL201 onbekende naam 'inkomn' (bedoelde u 'inkomen'?)",
         "r.rule:8:12: RL201 onbekende naam 'zzzqqq'",
         "r.rule:9:11: RL201 onbekend type 'Sort' (bedoelde u 'Soort'?)",
-        "r.rule:12:12: RL201 opsomming 'Soort' heeft geen waarde 'natuur'",
+        "r.rule:12:12: RL201 opsomming 'Soort' heeft geen waarde 'natuur' (bedoelde u 'natura'?)",
     ]
     assert by_line[5].help == "bedoelde u 'inkomen'?"
     assert by_line[8].help is None

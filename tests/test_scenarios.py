@@ -155,7 +155,7 @@ def test_rl402_rl403_rl404_rl405_rl406_each_located(scen):
         "scenarios/c.yaml:10:7: RL402 giften[2] mist het veld 'bedrag'",
         "scenarios/c.yaml:11:12: RL405 termijn: 'een jaar' is geen duur (schrijf bijvoorbeeld 12 maanden)",
         "scenarios/c.yaml:12:9: RL405 deel: '15' is geen percentage (schrijf bijvoorbeeld 15%)",
-        "scenarios/c.yaml:15:3: RL406 de regels kennen geen uitkomst 'totaaal'",
+        "scenarios/c.yaml:15:3: RL406 de regels kennen geen uitkomst 'totaaal' (bedoelde u 'totaal'?)",
         "scenarios/c.yaml:16:9: RL405 verwacht lang: '1' is geen ja/nee",
     ]
 
