@@ -60,7 +60,8 @@ def build_meta(p: ir.Program) -> dict:
         "languages": dict(p.languages),
         "source_hash": p.source_hash,
         "index": {s.name: s.id for s in p.symbols},
-        "outcomes": [s.name for s in p.symbols if s.kind == "uitkomst"],
+        # the outcomes a run shows: those of the root file (imported files' outcomes stay evaluable by name)
+        "outcomes": [s.name for s in p.symbols if s.kind == "uitkomst" and s.span.file == p.root],
         "enums": {k: list(v) for k, v in p.enums.items()},
         "records": {k: {f: t.to_json() for f, t in fs} for k, fs in p.records.items()},
         "symbols": [{

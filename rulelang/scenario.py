@@ -180,6 +180,11 @@ def convert(node, typ: dict, meta: dict, path: str, what: str, diags: list[Diagn
         out = {}
         for key, val, kspan in pairs:
             if key not in fields:
+                if key.isdigit():
+                    diags.append(Diagnostic("RL403", f"{typ['name']} heeft geen veld '{key}': staat er een bedrag met "
+                                            "een komma in {{…}}? Zet het tussen aanhalingstekens, bijvoorbeeld "
+                                            "bedrag: \"€ 1.100,00\"", kspan))
+                    continue
                 hint = suggest(key, fields)
                 diags.append(Diagnostic("RL403", f"{typ['name']} heeft geen veld '{key}'", kspan,
                                         help=f"bedoelde u '{hint}'?" if hint else None))

@@ -485,9 +485,8 @@ class ProgramWriter:
             bounds = sorted(self.draw(st.sets(dates(_dt.date(2024, 1, 1), _dt.date(2029, 1, 1)),
                                               min_size=n + 1, max_size=n + 1)))
             for k in range(n):
-                value = self.lit(t) if not (t[0] == "money" and "(" in self.lit(t)) else "€ 1"
-                if value.startswith("("):
-                    value = "€ 1"
+                value = ("€ " + number_text(self.draw(amounts()), self.lang, False, self.chance(0.5))
+                         if t[0] == "money" else self.lit(t))
                 lo, hi = bounds[k], bounds[k + 1]
                 open_start, open_end = k == 0 and self.chance(0.3), k == n - 1 and self.chance(0.3)
                 if open_start and open_end:
@@ -498,7 +497,7 @@ class ProgramWriter:
                     valid = f" {w['vanaf']} {lo.isoformat()}"
                 else:
                     valid = f" {w['vanaf']} {lo.isoformat()} {w['tot']} {hi.isoformat()}"
-                neg = "-" if t in (INT, DEC) or t[0] == "money" and self.chance(0.2) else ""
+                neg = "-" if t in (INT, DEC, PCT) or t[0] == "money" else ""
                 out.append(f"    {w['waarde']} {neg if self.chance(0.2) else ''}{value}{valid}")
             out.append("")
             self.declare(f"p{i}", t)

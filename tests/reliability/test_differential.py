@@ -1,0 +1,155 @@
+"""Differential testing: the compiled rule set and the reference interpreter (rulelang.interpret) agree
+on every outcome value, every blocked precondition and every error.
+
+(a) on generated, well-typed rule programs with generated facts and peildata;
+(b) on every shipped rule file (rules/**/*.rule) with random scenarios typed from its META.
+
+Short in the normal suite; RULELANG_LONG=1 runs >= 10.000 programs and >= 10.000 library scenarios
+(docs/betrouwbaarheid.md).
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import tempfile
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from rulelang import interpret as I
+from rulelang.runtime import Decision
+from rulelang.runtime.values import CONTEXT
+
+from .conftest import COUNTS
+from .programs import cases, programs
+from .support import LONG, REPO, compare, compile_text, describe_case, examples
+
+SCRATCH = Path(tempfile.mkdtemp(prefix="rulelang-diff-"))
+LIBRARY = sorted((REPO / "rules").rglob("*.rule"))
+SETTINGS = dict(deadline=None, database=None, suppress_health_check=list(HealthCheck))
+
+
+@settings(max_examples=examples(40, 10_000), **SETTINGS)
+@given(text=programs(), data=st.data())
+def test_generated_programs_agree(text, data):
+    program, cls, diags = compile_text(SCRATCH, text)
+    assert not diags, "de generator schreef een programma met fouten:\n" + text + "\n".join(
+        d.concise() for d in diags)
+    COUNTS["programma's"] += 1
+    for _ in range(3):
+        facts, decisions, peildatum = data.draw(cases(cls.META))
+        COUNTS["programma-gevallen"] += 1
+        problems = compare(program, cls, facts, decisions, peildatum)
+        assert not problems, "\n".join(problems) + "\n" + describe_case(text, facts, decisions, peildatum)
+
+
+_compiled: dict[Path, tuple] = {}
+
+
+def _library(path: Path):
+    if path not in _compiled:
+        program, cls, diags = compile_text(SCRATCH, path.read_text(encoding="utf-8"), path.name) \
+            if False else _compile_in_place(path)
+        assert cls is not None, "\n".join(d.concise() for d in diags)
+        _compiled[path] = (program, cls)
+    return _compiled[path]
+
+
+def _compile_in_place(path: Path):
+    from rulelang.compiler import compile_to_python, load_python
+
+    source, program, _, diags = compile_to_python(path)
+    if source is None:
+        return program, None, diags
+    return program, load_python(source, str(path)).RuleSet, diags
+
+
+PER_FILE = max(1, -(-10_000 // max(1, len(LIBRARY)))) if LONG else 60
+
+
+@pytest.mark.parametrize("path", LIBRARY, ids=lambda p: str(p.relative_to(REPO / "rules")))
+def test_shipped_rules_agree_on_random_scenarios(path):
+    program, cls = _library(path)
+
+    @settings(max_examples=examples(PER_FILE, PER_FILE), **SETTINGS)
+    @given(case=cases(cls.META))
+    def check(case):
+        facts, decisions, peildatum = case
+        COUNTS["bibliotheek-scenario's"] += 1
+        problems = compare(program, cls, facts, decisions, peildatum)
+        assert not problems, "\n".join(problems) + f"\n{path}\nfeiten {facts!r}\nbeslissingen {decisions!r}\n" \
+                                                   f"peildatum {peildatum}"
+
+    check()
+
+
+def test_shipped_scenarios_agree():
+    """Every hand-written scenario in scenarios/ also agrees, outcome by outcome and definition by definition."""
+    from rulelang.run import Runner, scenario_files
+
+    runner = Runner(use_cache=False)
+    seen = 0
+    for f in scenario_files([str(REPO / "scenarios")]):
+        scenarios, _ = runner.load(f)
+        for sc in scenarios:
+            program, cls = _library(sc.rules_path.resolve())
+            problems = compare(program, cls, sc.facts, sc.decisions, sc.peildatum)
+            assert not problems, f"{f}: " + "\n".join(problems)
+            seen += 1
+    assert seen >= 20
+
+
+# ---------------------------------------------------------------- the interpreter's own arithmetic
+def test_interpreter_context_is_the_runtime_context():
+    for attr in ("prec", "rounding", "Emax", "Emin", "capitals", "clamp"):
+        assert getattr(I.CONTEXT, attr) == getattr(CONTEXT, attr), attr
+    assert {k for k, v in I.CONTEXT.traps.items() if v} == {k for k, v in CONTEXT.traps.items() if v}
+
+
+def test_the_differential_test_notices_a_wrong_answer(tmp_path):
+    """A deliberately wrong compiled answer is reported (the comparison can fail)."""
+    program, cls, diags = compile_text(tmp_path, 'invoer x: geld\nuitkomst y: geld\n    bron "a"\n    waarde x + € 1\n')
+    assert not diags
+
+    class Broken(cls):
+        __slots__ = ()
+
+    broken_getters = list(cls.GETTERS)
+    broken_getters[1] = lambda self: Decimal("0")
+    Broken.GETTERS = tuple(broken_getters)
+    facts = {"x": Decimal("2.00")}
+    assert compare(program, cls, facts, {}, _dt.date(2026, 1, 1)) == []
+    problems = compare(program, Broken, facts, {}, _dt.date(2026, 1, 1))
+    assert problems and problems[0].startswith("y: gecompileerd ('ok', ('dec', '0'), None)")
+
+
+def test_interpreter_reports_signals_like_the_runtime(tmp_path):
+    text = """
+invoer x: geheel getal
+beslissing b: ja/nee
+    bron "art. 1"
+uitkomst deling: getal
+    bron "art. 2"
+    vereist b
+    regel a:
+        als x > 0
+        dan 10 / x
+    regel c:
+        als x > 5
+        dan 1
+    standaard 1 / 0
+"""
+    program, cls, diags = compile_text(tmp_path, text)
+    assert not diags
+    p = _dt.date(2026, 1, 1)
+    yes = {"b": Decision(True, "college", p, "m")}
+    for facts, decisions, status in [({"x": 2}, yes, "ok"), ({"x": 7}, yes, "fout"), ({"x": 0}, yes, "fout"),
+                                     ({}, yes, "ontbreekt"), ({"x": 2}, {}, "ontbreekt"),
+                                     ({"x": 2}, {"b": Decision(False, "college", p, "m")}, "geblokkeerd")]:
+        _, results = I.interpret(program, facts, decisions, p)
+        assert results["deling"].status == status
+        assert compare(program, cls, facts, decisions, p) == []
+    _, results = I.interpret(program, {"x": 0}, yes, p)
+    assert results["deling"].signal.rule == -1  # a fault in the default is no rule's fault
