@@ -1,6 +1,7 @@
 # Two entry points, both self-contained on a fresh machine:
 #   make run   - compile rules/ and evaluate scenarios/ with explanations
 #   make test  - the whole test suite (package tests and every scenario)
+#   make docs  - the documentation site in docs/_build/html
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -11,10 +12,14 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
-.PHONY: run test
+.PHONY: run test docs
 run: $(BIN)/.installed
 	$(BIN)/rulelang check rules/
 	$(BIN)/rulelang run scenarios/ --uitleg
 
 test: $(BIN)/.installed
 	$(BIN)/python -m pytest -q
+
+# The documentation (Sphinx), warnings are errors; the site is docs/_build/html/index.html
+docs: $(BIN)/.installed
+	$(BIN)/python -m sphinx -E -W -n --keep-going -q -b html docs docs/_build/html

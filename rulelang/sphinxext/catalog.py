@@ -31,6 +31,9 @@ SECTIONS = (
     ("uitkomst", "Uitkomsten", "Wat de regels vaststellen en scenario's controleren."),
 )
 LANG_NAMES = {"nl": "Nederlands", "en": "Engels"}
+NOUNS = {"invoer": ("invoer", "invoer"), "beslissing": ("beslissing van het college", "beslissingen van het college"),
+         "parameter": ("parameter", "parameters"), "definitie": ("definitie", "definities"),
+         "uitkomst": ("uitkomst", "uitkomsten")}
 
 
 # ------------------------------------------------------------------------------------ settings
@@ -95,7 +98,7 @@ def write_stubs(app) -> None:
     toc = "\n".join(f"   {page_name(rel)}" for rel in cat.files)
     wanted[out / "index.rst"] = (
         f"{MARKER}\n\n{title}\n{'=' * len(title)}\n\n.. rl:catalogusoverzicht::\n\n"
-        f".. toctree::\n   :maxdepth: 1\n   :caption: Regelbestanden\n\n{toc}\n   artikelen\n")
+        f".. toctree::\n   :maxdepth: 1\n   :hidden:\n\n{toc}\n   artikelen\n")
     wanted[out / "artikelen.rst"] = (f"{MARKER}\n\nIndex op artikel\n================\n\n"
                                      ".. rl:artikelindex::\n")
     for rel in cat.files:
@@ -127,13 +130,19 @@ _ESCAPE = re.compile(r"([\\`*_|])")
 
 
 def esc(text: str | None) -> str:
-    """Plain text for an inline reStructuredText context."""
-    return _ESCAPE.sub(r"\\\1", " ".join((text or "").split()))
+    """Plain text for an inline reStructuredText context (inner whitespace collapsed, edges kept)."""
+    return _ESCAPE.sub(r"\\\1", re.sub(r"\s+", " ", text or ""))
+
+
+def inline(text: str | None) -> str:
+    """Text with `code` spans (single backquotes, as in Markdown) as inline literals, the rest escaped."""
+    parts = re.split(r"`([^`]+)`", text or "")
+    return "".join(lit(p) if i % 2 else esc(p) for i, p in enumerate(parts))
 
 
 def lit(text: str) -> str:
     """An inline literal; falls back to escaped text when the text has backquotes."""
-    text = " ".join(text.split())
+    text = " ".join(text.split()).replace("€ ", "€\u00a0")
     if "`" in text or not text:
         return esc(text)
     return f"``{text}``"
@@ -147,10 +156,24 @@ def symbol_ref(key: tuple[str, str]) -> str:
     return f":rl:def:`{key[1]} <{key[0]}::{key[1]}>`"
 
 
-def scenario_ref(key: tuple[str, int], cat: Catalog) -> str:
+def scenario_ref(key: tuple[str, int], cat: Catalog, short: bool = False) -> str:
     sc = cat.scenarios.get(key)
-    title = esc(sc.name if sc else key[0]).replace("<", r"\<")
+    if short or sc is None:
+        title = Path(key[0]).stem + (f" ({key[1] + 1})" if key[1] else "")
+    else:
+        title = sc.name
+    title = esc(title).replace("<", r"\<")
     return f":rl:scenario:`{title} <{key[0]}#{key[1]}>`"
+
+
+def bullet_field(lines: list[str], indent: str, name: str, items: list[str]) -> None:
+    if not items:
+        return
+    lines.append(f"{indent}:{name}:")
+    lines.append("")
+    for item in items:
+        lines.append(f"{indent}   - {item}")
+    lines.append("")
 
 
 def template_rst(template: str, visible: dict[str, SymbolInfo]) -> str:
@@ -161,9 +184,9 @@ def template_rst(template: str, visible: dict[str, SymbolInfo]) -> str:
         name = m.group(1).strip()
         if name in visible:
             s = visible[name]
-            out.append(f":rl:def:`{{{name}}} <{s.key[0]}::{name}>`")
+            out.append(f"\\ :rl:def:`{{{name}}} <{s.key[0]}::{name}>`\\ ")
         else:
-            out.append(lit("{" + name + "}"))
+            out.append(f"\\ {lit('{' + name + '}')}\\ ")
         pos = m.end()
     out.append(esc(template[pos:]))
     return "".join(out)
@@ -178,6 +201,26 @@ def _relpath(target: Path, docdir: Path) -> str:
     import os
 
     return os.path.relpath(target, docdir).replace(os.sep, "/")
+
+
+def parse_rst(directive: SphinxDirective, text: str, sections: bool = False) -> list[nodes.Node]:
+    """Parse generated reStructuredText, also when the directive sits in a Markdown (MyST) page,
+    whose own nested parser would read the text as Markdown."""
+    if not type(directive.state).__module__.startswith("myst_parser"):
+        return directive.parse_text_to_nodes(text, allow_section_headings=sections)
+    from docutils.parsers.rst import Parser
+    from docutils.utils import new_document
+
+    host = directive.state.document
+    doc = new_document(host["source"], host.settings)
+    doc.reporter = host.reporter
+    Parser().parse(text, doc)
+    for node_id, node in doc.ids.items():
+        host.ids.setdefault(node_id, node)
+    for name, node_id in doc.nameids.items():
+        host.nameids.setdefault(name, node_id)
+        host.nametypes.setdefault(name, doc.nametypes.get(name, False))
+    return list(doc.children)
 
 
 # ------------------------------------------------------------------------------------ page text
@@ -222,8 +265,11 @@ class PageWriter:
             field(self.lines, "   ", "Importeert", ", ".join(f":rl:bestand:`{r}`" for r in info.imports))
         if info.imported_by:
             field(self.lines, "   ", "Geïmporteerd door", ", ".join(f":rl:bestand:`{r}`" for r in info.imported_by))
-        counts = [f"{sum(1 for s in info.symbols if s.kind == k)} {t.lower()}" for k, t, _ in SECTIONS
-                  if any(s.kind == k for s in info.symbols)]
+        counts = []
+        for k, _, _ in SECTIONS:
+            n = sum(1 for s in info.symbols if s.kind == k)
+            if n:
+                counts.append(f"{n} {NOUNS[k][0] if n == 1 else NOUNS[k][1]}")
         field(self.lines, "   ", "Inhoud", ", ".join(counts) or "geen declaraties")
         if info.scenarios:
             label = self.scenario_label()
@@ -310,16 +356,20 @@ class PageWriter:
             field(self.lines, ind, "Gebruikt", ", ".join(symbol_ref(d) for d in s.deps if d in self.cat.symbols))
         if s.used_by:
             field(self.lines, ind, "Gebruikt door", ", ".join(symbol_ref(d) for d in s.used_by))
-        if s.scenarios:
-            field(self.lines, ind, "Scenario's", ", ".join(scenario_ref(k, self.cat) for k in s.scenarios))
-        if s.scenarios_indirect:
-            n = len(s.scenarios_indirect)
-            field(self.lines, ind, "Ook doorgerekend in",
-                  f"{n} {'scenario' if n == 1 else 'scenarios'} via wat hierop steunt: "
-                  + ", ".join(scenario_ref(k, self.cat) for k in s.scenarios_indirect))
         if single and s.rules[0].explanation:
             field(self.lines, ind, "Uitleg van de regel", template_rst(s.rules[0].explanation, self.visible))
         field(self.lines, ind, "Vindplaats", lit(f"{info.shown}:{s.line}"))
+        bullet_field(self.lines, ind, "Scenario's", [scenario_ref(k, self.cat) for k in s.scenarios])
+        if s.scenarios_indirect:
+            n = len(s.scenarios_indirect)
+            self.w(f"{ind}:Ook doorgerekend in: {n} {'scenario' if n == 1 else 'scenario' + chr(39) + 's'} "
+                   "via wat hierop steunt")
+            self.w()
+            self.w(f"{ind}   .. rl:inklapbaar:: toon")
+            self.w()
+            for k in s.scenarios_indirect:
+                self.w(f"{ind}      - {scenario_ref(k, self.cat)}")
+            self.w()
         self.w()
         if s.versions:
             self.w("   .. list-table:: Waarden per periode")
@@ -374,13 +424,11 @@ class PageWriter:
         field(self.lines, sub, "Geldig", esc(validity_text(r.start, r.end)))
         if r.explanation:
             field(self.lines, sub, "Uitleg", template_rst(r.explanation, self.visible))
+        field(self.lines, sub, "Vindplaats", lit(f"{info.shown}:{r.line}"))
         via = [k for k, how in r.scenarios if how == "via"]
         not_via = [k for k, how in r.scenarios if how == "niet_via"]
-        if via:
-            field(self.lines, sub, "Toegepast in", ", ".join(scenario_ref(k, self.cat) for k in via))
-        if not_via:
-            field(self.lines, sub, "Niet toegepast in", ", ".join(scenario_ref(k, self.cat) for k in not_via))
-        field(self.lines, sub, "Vindplaats", lit(f"{info.shown}:{r.line}"))
+        bullet_field(self.lines, sub, "Toegepast in", [scenario_ref(k, self.cat) for k in via])
+        bullet_field(self.lines, sub, "Niet toegepast in", [scenario_ref(k, self.cat) for k in not_via])
         self.w()
         for c in r.children:
             self.rule(s, c, sub)
@@ -456,8 +504,7 @@ class AutoRule(SphinxDirective):
             return []
         docdir = (Path(self.env.srcdir) / self.env.docname).parent
         lines = PageWriter(cat, info, docdir, self.config).write()
-        text = "\n".join(lines)
-        return self.parse_text_to_nodes(text, allow_section_headings=True)
+        return parse_rst(self, "\n".join(lines), sections=True)
 
 
 class CatalogOverview(SphinxDirective):
@@ -483,7 +530,6 @@ class CatalogOverview(SphinxDirective):
             "   :class: rl-overzicht",
             "",
             "   * - Regelbestand",
-            "     - Bestand",
             "     - Uitkomsten",
             "     - Definities",
             "     - Parameters",
@@ -491,10 +537,11 @@ class CatalogOverview(SphinxDirective):
         ]
         for rel, f in cat.files.items():
             count = lambda k: str(sum(1 for s in f.symbols if s.kind == k))  # noqa: E731
-            lines += [f"   * - :doc:`{esc(f.title)} <{base}/{page_name(rel)}>`", f"     - {lit(f.shown)}",
+            lines += [f"   * - :doc:`{esc(f.title)} <{base}/{page_name(rel)}>`", "",
+                      f"       {lit(f.shown)}",
                       f"     - {count('uitkomst')}", f"     - {count('definitie')}", f"     - {count('parameter')}",
                       f"     - {len(f.scenarios)}"]
-        return self.parse_text_to_nodes("\n".join(lines))
+        return parse_rst(self, "\n".join(lines))
 
 
 class Explanatory(SphinxDirective):

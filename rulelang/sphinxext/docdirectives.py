@@ -25,7 +25,7 @@ from sphinx.util.docutils import SphinxDirective
 from ..builtins import DESCRIPTIONS, ENGLISH
 from ..diagnostics import CODES
 from ..types import TYPE_WORDS
-from .catalog import esc, lit
+from .catalog import esc, inline, lit, parse_rst
 from .checks import check_diagnostic, check_example, load_diagnostic_entries, run_cli
 
 logger = logging.getLogger(__name__)
@@ -49,7 +49,7 @@ class DocDirective(SphinxDirective):
         logger.warning(message, location=self.get_location(), type="rulelang", subtype="docs")
 
     def parse(self, lines: list[str]):
-        return self.parse_text_to_nodes("\n".join(lines))
+        return parse_rst(self, "\n".join(lines))
 
 
 # ------------------------------------------------------------------------------------ examples
@@ -200,15 +200,15 @@ class Diagnostics(DocDirective):
                 entry = entries[code]
                 self.env.note_dependency(str(folder / f"{code}.yaml"))
                 lines += self.entry(code, entry)
-        return self.parse_text_to_nodes("\n".join(lines), allow_section_headings=True)
+        return parse_rst(self, "\n".join(lines), sections=True)
 
     def entry(self, code: str, entry: dict) -> list[str]:
         title = f"{code} — {CODES[code]}"
         out = [f".. _rl-code-{code.lower()}:", "", title, "~" * len(title), ""]
-        out += [esc(line) if line.strip() else "" for line in str(entry.get("uitleg", "")).strip().splitlines()]
+        out += [inline(line) if line.strip() else "" for line in str(entry.get("uitleg", "")).strip().splitlines()]
         out.append("")
         if entry.get("geen_voorbeeld"):
-            out += [esc(str(entry["geen_voorbeeld"]).strip()), ""]
+            out += [inline(str(entry["geen_voorbeeld"]).strip()), ""]
             return out
         check = check_diagnostic(code, entry)
         for p in check.problems:
@@ -222,10 +222,10 @@ class Diagnostics(DocDirective):
                 out += [".. code-block:: " + language, f"   :caption: {name}", ""] + _indent(text.rstrip("\n"), 3)
                 out.append("")
             if label == "Fout" and entry.get("fout", {}).get("toelichting"):
-                out += [esc(str(entry["fout"]["toelichting"]).strip()), ""]
+                out += [inline(str(entry["fout"]["toelichting"]).strip()), ""]
             out += [".. code-block:: console", "   :class: rl-opdracht", ""] + _indent(case.command.shown, 3) + [""]
         if entry.get("herstel", {}).get("toelichting"):
-            out += [esc(str(entry["herstel"]["toelichting"]).strip()), ""]
+            out += [inline(str(entry["herstel"]["toelichting"]).strip()), ""]
         return out
 
 

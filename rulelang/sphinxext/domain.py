@@ -60,15 +60,14 @@ class RuleObject(ObjectDescription[str]):
 
     def handle_signature(self, sig: str, signode: addnodes.desc_signature) -> str:
         kind = self.objtype
-        if kind == "regel":
-            word = f"uitzondering op {self.options['uitzondering-op']}" if self.options.get("uitzondering-op") \
-                else "regel"
-        else:
-            word = KIND_TITLES[kind]
+        word = "tenzij" if kind == "regel" and self.options.get("uitzondering-op") else KIND_TITLES[kind]
         signode += addnodes.desc_annotation(word + " ", word + " ")
         signode += addnodes.desc_name(sig, sig)
         if self.options.get("type"):
             t = ": " + self.options["type"]
+            signode += addnodes.desc_annotation(t, t)
+        if kind == "regel" and self.options.get("uitzondering-op"):
+            t = f"  — uitzondering op {self.options['uitzondering-op']}"
             signode += addnodes.desc_annotation(t, t)
         signode["fullname"] = self.fullname(sig)
         return sig
@@ -121,8 +120,8 @@ class RuleObject(ObjectDescription[str]):
 
 
 class RuleXRefRole(XRefRole):
-    def __init__(self) -> None:
-        super().__init__(innernodeclass=nodes.literal)
+    def __init__(self, inner=nodes.literal) -> None:
+        super().__init__(innernodeclass=inner)
 
     def process_link(self, env, refnode, has_explicit_title, title, target):
         if not has_explicit_title and "::" in title:
@@ -140,7 +139,7 @@ class RuleDomain(Domain):
         "regelbestand": ObjType("regelbestand", "bestand", "obj"),
     }
     directives: ClassVar[dict] = {k: RuleObject for k in list(SYMBOL_KINDS) + ["regel", "scenario", "regelbestand"]}
-    roles: ClassVar[dict] = {r: RuleXRefRole() for r in ROLE_TYPES}
+    roles: ClassVar[dict] = {r: RuleXRefRole(nodes.inline if r == "scenario" else nodes.literal) for r in ROLE_TYPES}
     initial_data: ClassVar[dict[str, Any]] = {
         "objects": {},  # (objtype, fullname) -> (docname, node_id, display)
         "citations": [],  # (docname, node_id, objtype, display, raw source, [(law, art, lid, item)])

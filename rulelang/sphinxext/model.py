@@ -229,10 +229,8 @@ def title_of(header: list[str], rel: str) -> str:
         for sep in (" — ", " – ", " - ", ": "):
             if sep in first:
                 first = first.split(sep)[0]
-        if len(first) > 60 and ", " in first:
-            first = first.split(", ")[0]
         first = first.strip(" ,.;:")
-        if first:
+        if first and len(first) <= 40:
             return first
     stem = Path(rel).stem.replace("_", " ")
     return stem[:1].upper() + stem[1:]

@@ -100,7 +100,9 @@ def amounts(max_cents=500_000):
     """Decimal amounts: mostly realistic euro-and-cent values, sometimes odd scales or very large."""
     return st.one_of(
         st.integers(0, max_cents).map(lambda c: Decimal(c).scaleb(-2)),
+        st.integers(0, max_cents).map(lambda c: Decimal(c).scaleb(-2)),
         st.integers(0, 5000).map(Decimal),
+        st.sampled_from([Decimal(0), Decimal("0.00")]),
         st.sampled_from([Decimal("0.005"), Decimal("0.015"), Decimal("1.005"), Decimal("0.125"),
                          Decimal("12.345"), Decimal("0.5"), Decimal("99.995"), Decimal("1200.00")]),
         st.integers(0, 10 ** 33 - 1).map(lambda c: Decimal(c).scaleb(-2)),
@@ -178,7 +180,8 @@ class ProgramWriter:
         if t == BOOL:
             return self.kw(self.pick(["ja", "nee"]))
         if t == INT:
-            return str(self.draw(st.one_of(st.integers(0, 40), st.integers(0, 10 ** 6))))
+            return str(self.draw(st.one_of(st.integers(0, 40), st.sampled_from([0, 0, 1, 12]),
+                                           st.integers(0, 10 ** 6))))
         if t == DEC:
             v = self.draw(st.integers(0, 10 ** 6)).__int__()
             k = self.draw(st.integers(1, 3))
@@ -401,7 +404,7 @@ class ProgramWriter:
         """`geldig vanaf D [tot D']` with D < D' (or `geldig tot D`)."""
         w = self.w
         start = self.draw(dates(_dt.date(2024, 1, 1), _dt.date(2028, 12, 31)))
-        end = start + _dt.timedelta(days=self.draw(st.integers(1, 900)))
+        end = start + _dt.timedelta(days=self.draw(st.integers(1, 2500)))
         fmt = lambda x: x.isoformat() if self.chance(0.5) else f"{x.day} {w['months'][x.month - 1]} {x.year}"  # noqa
         c = self.draw(st.integers(0, 3))
         if c == 0:
@@ -420,7 +423,7 @@ class ProgramWriter:
         w = self.w
         kind = self.kw(self.pick(["definitie", "uitkomst", "uitkomst"]))
         lines = [f"{kind} {name}: {self.typename(t)}", f'    {w["bron"]} "art. {name}"']
-        if self.chance(0.2):
+        if self.chance(0.1):
             lines.append(f"    {self.validity(True)}")
         for i in range(self.draw(st.integers(0, 2)) if self.chance(0.3) else 0):
             label = f"{self.label()}: " if self.chance(0.6) else ""
@@ -488,7 +491,7 @@ class ProgramWriter:
                 value = ("€ " + number_text(self.draw(amounts()), self.lang, False, self.chance(0.5))
                          if t[0] == "money" else self.lit(t))
                 lo, hi = bounds[k], bounds[k + 1]
-                open_start, open_end = k == 0 and self.chance(0.3), k == n - 1 and self.chance(0.3)
+                open_start, open_end = k == 0 and self.chance(0.6), k == n - 1 and self.chance(0.7)
                 if open_start and open_end:
                     valid = ""
                 elif open_start:
@@ -561,5 +564,5 @@ def cases(draw, meta: dict, omit: float = 0.15):
             facts[s["name"]] = v
         else:
             decisions[s["name"]] = Decision(v, "college van B&W", draw(dates()), "maatwerk")
-    peildatum = draw(st.one_of(dates(), dates(), EXTREME_DATES))
+    peildatum = draw(st.one_of(*[dates()] * 12, EXTREME_DATES))
     return facts, decisions, peildatum

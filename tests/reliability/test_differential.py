@@ -50,8 +50,7 @@ _compiled: dict[Path, tuple] = {}
 
 def _library(path: Path):
     if path not in _compiled:
-        program, cls, diags = compile_text(SCRATCH, path.read_text(encoding="utf-8"), path.name) \
-            if False else _compile_in_place(path)
+        program, cls, diags = _compile_in_place(path)
         assert cls is not None, "\n".join(d.concise() for d in diags)
         _compiled[path] = (program, cls)
     return _compiled[path]
