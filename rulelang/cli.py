@@ -25,10 +25,23 @@ def _diag_format(fmt: str | None) -> str:
     return "full" if sys.stdout.isatty() else "concise"
 
 
+def _terminal_highlighter():
+    """Colour the excerpt of a .rule line with the rulelang Pygments lexer, only on a real terminal."""
+    if not sys.stdout.isatty() or os.environ.get("NO_COLOR"):
+        return None
+    from pygments import highlight
+    from pygments.formatters import TerminalFormatter
+
+    from .highlight import RuleLexer
+
+    lexer, formatter = RuleLexer(), TerminalFormatter()
+    return lambda line: highlight(line, lexer, formatter).rstrip("\n")
+
+
 def _echo_diags(diags: list[Diagnostic], texts: dict[str, str], fmt: str) -> None:
     if not diags:
         return
-    click.echo(render(diags, fmt, texts))
+    click.echo(render(diags, fmt, texts, _terminal_highlighter() if fmt == "full" else None))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

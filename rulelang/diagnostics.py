@@ -79,7 +79,7 @@ class Diagnostic:
         hint = f" ({self.help})" if self.help and self.help.startswith("bedoelde u") else ""
         return f"{self.span}: {self.code} {self.message}{hint}"
 
-    def full(self, source_text: str | None = None) -> str:
+    def full(self, source_text: str | None = None, highlight=None) -> str:
         out = [f"{self.code} {self.message}", f" --> {self.span}"]
         if source_text is not None and self.span.line > 0:
             lines = source_text.splitlines()
@@ -90,7 +90,8 @@ class Diagnostic:
                 width = 1
                 if self.span.end_line == self.span.line and self.span.end_col > self.span.col:
                     width = self.span.end_col - self.span.col
-                out += [f"{pad} |", f"{num} | {text}",
+                shown = highlight(text) if highlight else text
+                out += [f"{pad} |", f"{num} | {shown}",
                         f"{pad} | {' ' * (self.span.col - 1)}{'^' * width}"]
         if self.help:
             out.append(f"hulp: {self.help}")
@@ -112,13 +113,14 @@ def sort_key(d: Diagnostic):
     return (d.span.file, d.span.line, d.span.col, d.code)
 
 
-def render(diags: Iterable[Diagnostic], fmt: str = "concise", texts: dict[str, str] | None = None) -> str:
+def render(diags: Iterable[Diagnostic], fmt: str = "concise", texts: dict[str, str] | None = None,
+           highlight=None) -> str:
     diags = sorted(diags, key=sort_key)
     if fmt == "json":
         return json.dumps([d.to_json() for d in diags], ensure_ascii=False, indent=2)
     if fmt == "full":
         texts = texts or {}
-        return "\n\n".join(d.full(texts.get(d.span.file)) for d in diags)
+        return "\n\n".join(d.full(texts.get(d.span.file), highlight) for d in diags)
     return "\n".join(d.concise() for d in diags)
 
 

@@ -12,7 +12,6 @@ import re
 from pathlib import Path
 
 from docutils import nodes
-from docutils.parsers.rst import directives
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
@@ -726,5 +725,3 @@ def resolve_article_index(app, doctree, fromdocname):
             content.append(sec)
         placeholder.replace_self(content)
 
-
-OPTIONS = {"no-index": directives.flag}

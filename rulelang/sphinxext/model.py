@@ -19,7 +19,6 @@ from ..compiler import compile_to_python
 from ..runtime.values import format_date, format_value
 from .citations import Citation, parse_citations
 
-KIND_ORDER = ("invoer", "beslissing", "parameter", "definitie", "uitkomst")
 _IMPORT_LINE = re.compile(r'^(?:importeer|import)\s+"((?:[^"\\\n]|\\.)*)"', re.M)
 _DECL_LINE = re.compile(r"^(opsomming|enumeration|record)\s+([^\W\d]\w*)\s*:", re.M)
 

@@ -114,7 +114,15 @@ def dates(lo=_dt.date(2024, 1, 1), hi=_dt.date(2029, 12, 31)):
         lambda y, m, back: _dt.date(y, m, 1) + _dt.timedelta(days=32) - _dt.timedelta(
             days=(_dt.date(y, m, 1) + _dt.timedelta(days=32)).day + back),
         st.integers(lo.year, hi.year), st.integers(1, 12), st.integers(0, 3))
-    return st.one_of(st.dates(lo, hi), month_ends, st.sampled_from([_dt.date(2024, 2, 29), _dt.date(2028, 2, 29)]))
+    # a small pool of days (1st, 15th, 28th-31st) makes equal and clamped days of the month common
+    pool = st.builds(lambda y, m, day: _dt.date(y, m, min(day, _month_days(y, m))),
+                     st.integers(lo.year, hi.year), st.integers(1, 12), st.sampled_from([1, 15, 28, 29, 30, 31]))
+    return st.one_of(st.dates(lo, hi), month_ends, pool, pool,
+                     st.sampled_from([_dt.date(2024, 2, 29), _dt.date(2028, 2, 29)]))
+
+
+def _month_days(y: int, m: int) -> int:
+    return ((_dt.date(y + (m == 12), m % 12 + 1, 1)) - _dt.date(y, m, 1)).days
 
 
 EXTREME_DATES = st.sampled_from([_dt.date(1, 1, 1), _dt.date(9999, 12, 31), _dt.date(9999, 12, 1),
@@ -275,9 +283,11 @@ class ProgramWriter:
         return self.pick(["=", "≠", "!=", "<", "<=", ">", ">=", "≤", "≥"])
 
     def _int(self, t, d, scope):
-        c = self.draw(st.integers(0, 9))
+        c = self.draw(st.integers(0, 10))
         if c in (0, 1):
             return f"({self.expr(INT, d, scope)} {self.pick(['+', '-', '*', '×'])} {self.expr(INT, d, scope)})"
+        if c == 10:
+            c = 4
         if c == 2:
             return f"(-{self.expr(INT, d, scope)})"
         if c == 3:
@@ -285,7 +295,10 @@ class ProgramWriter:
             return f"{self.fn(f)}({self.expr(DATE, d, scope)})"
         if c == 4:
             f = self.pick(["maanden_tussen", "kalendermaanden_tussen", "dagen_tussen", "jaren_tussen", "leeftijd"])
-            return f"{self.fn(f)}({self.expr(DATE, d, scope)}; {self.expr(DATE, d, scope)})"
+            a = self.expr(DATE, d, scope)
+            # often a date and a date a whole number of months or years later: the month-end edge cases
+            b = f"({a} {self.pick(['+', '-'])} {self.lit(DUR)})" if self.chance(0.5) else self.expr(DATE, d, scope)
+            return f"{self.fn(f)}({a}; {b})"
         if c == 5:
             return self._minmax(t, d, scope)
         if c == 6:
