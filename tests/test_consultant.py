@@ -142,3 +142,23 @@ def test_diff_reports_a_change_of_reason_only(tmp_path):
     assert "vrijlating_resterend: € 0,00 (gelijk), maar via andere regels" in r.stdout
     assert "vrijlating_resterend.boven_grens" in r.stdout
     assert "ANDERS" not in r.stdout
+
+
+def test_docs_uitleg_page_shows_current_output():
+    """The outputs quoted in docs/uitleg.md are what the commands print today (no rotting examples)."""
+    import re
+
+    page = (ROOT / "docs/uitleg.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```text\n(.*?)\n```", page, re.S)
+    why = cli("explain", "scenarios/participatiewet/bijverdiengrens/maand_13_afgelopen.yaml", "vrijgelaten_inkomsten",
+              "--waarom-niet", "€ 150,00").stdout
+    cf = cli("explain", "scenarios/participatiewet/bijverdiengrens/aow_boven_maximum.yaml", "vrijgelaten_inkomsten",
+             "--waarom-niet", "€ 200").stdout
+    missing = cli("explain", "scenarios/participatiewet/bijverdiengrens/beslissing_ontbreekt.yaml",
+                  "vrijgelaten_inkomsten").stdout
+    letter = cli("explain", "scenarios/participatiewet/bijverdiengrens/maand_13_verlengd.yaml", "vrijgelaten_inkomsten",
+                 "--format", "brief").stdout
+    assert blocks[0] == "\n".join(why.splitlines()[:12])
+    assert blocks[1] == "\n".join(cf.splitlines()[-3:])
+    assert blocks[2] == missing[missing.index("Voor vrijgelaten_inkomsten"):].rstrip("\n")
+    assert blocks[3] == letter.rstrip("\n")
