@@ -12,18 +12,16 @@ import os
 import re
 import sys
 import types
-from importlib import resources
 from pathlib import Path
 
 import attrs
 
-from . import __version__, ast as A
-from .check import check
-from .codegen import generate
+from . import __version__
 from .diagnostics import Diagnostic
-from .parser import parse_text
 from .source import Span
-from .transform import build_module
+
+# The stages (parser, transform, check, codegen; lark) are imported when something has to be compiled: a
+# warm start, with the rule set in the cache, only loads the runtime.
 
 _IMPORT_LINE = re.compile(r'^(?:importeer|import)\s+"((?:[^"\\\n]|\\.)*)"', re.M)
 
@@ -81,8 +79,14 @@ def collect_texts(root: Path) -> tuple[dict[Path, str], list[Diagnostic]]:
         texts[path] = text
         for m in _IMPORT_LINE.finditer(text):
             line = text.count("\n", 0, m.start()) + 1
-            target = (path.parent / m.group(1)).resolve()
-            todo.append((target, Span(display_path(path), line, 1, line, len(m.group(0)) + 1)))
+            span = Span(display_path(path), line, 1, line, len(m.group(0)) + 1)
+            try:
+                target = (path.parent / m.group(1)).resolve()
+            except (ValueError, OSError) as e:  # e.g. a NUL byte in the name: no file can have it
+                diags.append(Diagnostic("RL001", f"bestand {m.group(1)!r} is niet te lezen: de naam is geen "
+                                                 f"geldige bestandsnaam ({type(e).__name__})", span))
+                continue
+            todo.append((target, span))
     return texts, diags
 
 
@@ -93,7 +97,7 @@ COMPILER_STAGES = ("parser.py", "transform.py", "ast.py", "types.py", "builtins.
 def source_hash(texts: dict[Path, str]) -> str:
     h = hashlib.sha256()
     h.update(__version__.encode())
-    gdir = resources.files("rulelang") / "grammar"
+    gdir = Path(__file__).parent / "grammar"  # the package data, as importlib.resources would find it
     for name in ("core.lark", "nl.lark", "en.lark"):
         h.update((gdir / name).read_bytes())
     # every stage whose change can change the generated module (not only the checker and code generator:
@@ -116,14 +120,31 @@ def cache_dir() -> Path | None:
     return Path(base)
 
 
+_PARSED: dict[tuple[str, str], tuple[A.Module, list[Diagnostic]]] = {}
+
+
 def parse_modules(texts: dict[Path, str]) -> tuple[list[A.Module], list[Diagnostic]]:
+    """Parse and build each file. A file imported by several rule sets is parsed once per process
+    (keyed by its shown path and its whole text; the checker reads the syntax tree, it does not change it)."""
+    from .parser import parse_text
+    from .transform import build_module
+
     diags: list[Diagnostic] = []
     modules = []
     for path, text in texts.items():
         shown = display_path(path)
-        lang, trees, d = parse_text(text, shown)
-        diags.extend(d)
-        modules.append(build_module(shown, lang, trees, diags))
+        key = (shown, text)
+        hit = _PARSED.get(key)
+        if hit is None:
+            own: list[Diagnostic] = []
+            lang, trees, d = parse_text(text, shown)
+            own.extend(d)
+            hit = (build_module(shown, lang, trees, own), own)
+            if len(_PARSED) >= 256:
+                _PARSED.clear()
+            _PARSED[key] = hit
+        diags.extend(hit[1])
+        modules.append(hit[0])
     return modules, diags
 
 
@@ -135,12 +156,25 @@ def compile_to_python(root: Path) -> tuple[str | None, object | None, dict[str, 
         return None, None, shown_texts, diags
     modules, d = parse_modules(texts)
     diags.extend(d)
+    from .check import check
+    from .codegen import generate
+
     program, d = check(modules, display_path(root.resolve()))
     diags.extend(d)
     program.source_hash = source_hash(texts)
     if any(x.severity == "error" for x in diags):
         return None, program, shown_texts, _dedupe(diags)
-    return generate(program), program, shown_texts, _dedupe(diags)
+    source = generate(program)
+    lines = source.count("\n")
+    if lines > MAX_GENERATED_LINES:  # Python's compile() needs ~4 KB of memory per generated line
+        diags.append(Diagnostic("RL222", f"de regelset is te groot om te vertalen: {lines} regels Python, het maximum "
+                                f"is {MAX_GENERATED_LINES} (ongeveer 50.000 regels regeltekst); splits haar in "
+                                "regelsets die elk hun eigen deel importeren", Span(display_path(root.resolve()), 1, 1)))
+        return None, program, shown_texts, _dedupe(diags)
+    return source, program, shown_texts, _dedupe(diags)
+
+
+MAX_GENERATED_LINES = 600_000  # docs/betrouwbaarheid.md: bounds compile()'s memory to about 2,5 GB
 
 
 def _dedupe(diags: list[Diagnostic]) -> list[Diagnostic]:

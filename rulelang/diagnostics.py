@@ -43,6 +43,7 @@ CODES: dict[str, str] = {
     "RL219": "parameterwaarde is geen vaste waarde",
     "RL220": "naam in import botst",
     "RL221": "te diep genest: te veel uitzonderingen of afhankelijkheden na elkaar",
+    "RL222": "regelset te groot om te vertalen",
     "RL401": "scenario is geen geldige YAML",
     "RL402": "verplicht veld ontbreekt in scenario",
     "RL403": "onbekend veld in scenario",
@@ -82,7 +83,7 @@ class Diagnostic:
     def full(self, source_text: str | None = None, highlight=None) -> str:
         out = [f"{self.code} {self.message}", f" --> {self.span}"]
         if source_text is not None and self.span.line > 0:
-            lines = source_text.splitlines()
+            lines = [line.rstrip("\r") for line in source_text.split("\n")]  # as the parser counts lines
             if self.span.line <= len(lines):
                 text = lines[self.span.line - 1]
                 num = str(self.span.line)

@@ -256,8 +256,8 @@ class Interpreter:
                 v = version.value
                 if sym.type.kind in ("money", "dec", "pct") and isinstance(v, int) and not isinstance(v, bool):
                     return Decimal(v)
-                if sym.type.kind == "dur" and isinstance(v, tuple):  # a duur parameter is stored as (amount, unit)
-                    return Duur(*v)
+                if sym.type.kind == "dur":
+                    return Duur(v[0], v[1])
                 return v
         raise signals.NoVersion(sym.id)
 

@@ -31,6 +31,7 @@ REASON_KEYS = {"via": "through", "niet_via": "not_through", "geblokkeerd_door": 
 STATUS_WORDS = {"geblokkeerd": "geblokkeerd", "blocked": "geblokkeerd", "ontbreekt": "ontbreekt", "fout": "fout", "error": "fout",
                 "missing": "ontbreekt"}
 MAX_LIST_ITEMS = 100_000
+MAX_SCENARIO_BYTES = 10_000_000  # docs/betrouwbaarheid.md
 
 
 class ScenarioError(Exception):
@@ -265,6 +266,10 @@ def parse_scalar(text: str, typ: dict, meta: dict):
 def read_documents(path: Path) -> tuple[list, list[Diagnostic], str]:
     shown = _display(path)
     try:
+        size = path.stat().st_size
+        if size > MAX_SCENARIO_BYTES:  # reading YAML costs ~0,3 ms per value: refuse before spending minutes
+            return [], [Diagnostic("RL401", f"het scenariobestand is te groot ({size} bytes; het maximum is "
+                                   f"{MAX_SCENARIO_BYTES})", Span(shown, 1, 1))], ""
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as e:
         return [], [Diagnostic("RL401", f"scenario niet te lezen ({type(e).__name__})", Span(shown, 1, 1))], ""
@@ -276,7 +281,50 @@ def read_documents(path: Path) -> tuple[list, list[Diagnostic], str]:
         return [], [Diagnostic("RL401", f"geen geldige YAML: {e.problem or e.context}", Span(shown, line, col))], text
     except yaml.YAMLError as e:
         return [], [Diagnostic("RL401", f"geen geldige YAML: {e}", Span(shown, 1, 1))], text
+    except RecursionError:
+        return [], [Diagnostic("RL401", "geen geldige YAML: te diep genest", Span(shown, 1, 1))], text
+    for doc in docs:
+        problem = _unsafe_yaml(doc, shown)
+        if problem is not None:
+            return [], [problem], text
     return docs, [], text
+
+
+# Tags the YAML resolver gives plain values. Anything else (!!python/object, !!python/name, a custom
+# !tag) is refused: a scenario is data, and a tag that asks for an object is a mistake or an attack.
+_PLAIN_TAGS = {"tag:yaml.org,2002:" + t for t in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map",
+                                                  "merge")}
+MAX_YAML_VALUES = 2_000_000  # after expanding aliases (&a / *a): no "billion laughs"
+
+
+def _unsafe_yaml(doc, shown: str) -> Diagnostic | None:
+    """A refused tag, or a document that expands (through aliases) to too many values. Iterative."""
+    size: dict[int, int] = {}
+    stack = [(doc, False)]
+    while stack:
+        node, done = stack.pop()
+        if id(node) in size and not done:
+            continue
+        if node.tag not in _PLAIN_TAGS:
+            tag = node.tag.replace("tag:yaml.org,2002:", "!!", 1)
+            return Diagnostic("RL401", f"YAML-tag '{tag}' is niet toegestaan in een scenario; "
+                              "schrijf de waarde als gewone tekst", _span(shown, node))
+        if isinstance(node, yaml.ScalarNode):
+            bad = next((c for c in node.value if "\ud800" <= c <= "\udfff"), None)
+            if bad is not None:  # "\ud800" in a double-quoted string: no character, cannot be shown or saved
+                return Diagnostic("RL405", f"de tekst bevat U+{ord(bad):04X}, een half teken (surrogaat) dat "
+                                  "geen letter is", _span(shown, node))
+        children = [c for pair in node.value for c in pair] if isinstance(node, yaml.MappingNode) else (
+            node.value if isinstance(node, yaml.SequenceNode) else [])
+        if not done:
+            stack.append((node, True))
+            stack.extend((c, False) for c in reversed(children) if id(c) not in size)  # in document order
+            continue
+        size[id(node)] = 1 + sum(size.get(id(c), 0) for c in children)
+        if size[id(node)] > MAX_YAML_VALUES:
+            return Diagnostic("RL401", f"het scenario is te groot: meer dan {MAX_YAML_VALUES} waarden "
+                              "(ook via YAML-aliassen)", _span(shown, node))
+    return None
 
 
 def _display(path: Path) -> str:

@@ -516,6 +516,11 @@ class AstBuilder(Transformer):
 
     # -- literals
     def _digits_ok(self, text: str, meta) -> bool:
+        odd = next((ch for ch in text if ch.isdigit() and not "0" <= ch <= "9"), None)
+        if odd is not None:  # '৪' (Bengali four) looks like 8 but Python reads it as 4
+            self._error(self._span(meta), f"'{odd}' (U+{ord(odd):04X}) is geen cijfer 0-9; schrijf getallen met "
+                        "de cijfers 0 tot en met 9")
+            return False
         if sum(ch.isdigit() for ch in text) <= MAX_DIGITS:
             return True
         self._error(self._span(meta), f"een getal heeft ten hoogste {MAX_DIGITS} cijfers; dit getal heeft er "
@@ -569,6 +574,8 @@ class AstBuilder(Transformer):
     @v_args(meta=True)
     def long_date(self, meta, c):
         day, month, year = c
+        if not (self._digits_ok(str(day), meta) and self._digits_ok(str(year), meta)):
+            return A.Lit("date", _dt.date(1, 1, 1), self._span(meta))
         try:
             d = _dt.date(int(str(year).replace(".", "").replace(",", "")), month, int(str(day)))
         except (ValueError, OverflowError):

@@ -112,3 +112,10 @@ def cli(args: list[str], capsys) -> tuple[int, str, str]:
         code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
     out, err = capsys.readouterr()
     return code, out, err
+
+
+# `pytest --hypothesis-profile=zonder-verkleinen`: report a failing input at once instead of spending
+# minutes shrinking it (for the long fuzz and differential runs; the default profile shrinks).
+from hypothesis import Phase, settings as _hsettings  # noqa: E402
+
+_hsettings.register_profile("zonder-verkleinen", phases=[Phase.explicit, Phase.reuse, Phase.generate])

@@ -40,6 +40,7 @@ def site(tmp_path_factory) -> Path:
     res = sphinx(DOCS, out, "-E")
     took = time.monotonic() - start
     assert res.returncode == 0, f"sphinx-build failed ({took:.1f} s):\n{res.stdout}\n{res.stderr}"
+    assert took < 60, f"the docs build took {took:.1f} s; keep it under 60 s"
     return out / "html"
 
 

@@ -11,3 +11,4 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_sep("-", "rulelang betrouwbaarheid: geprobeerd")
         for key, n in sorted(COUNTS.items()):
             terminalreporter.write_line(f"{key}: {n}")
+

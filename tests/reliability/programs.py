@@ -26,7 +26,7 @@ def money(period=None):
 
 MONEY_TYPES = [money(None), money("maand"), money("jaar")]
 VALUE_TYPES = [BOOL, INT, DEC, PCT, DATE, DUR, ENUM, *MONEY_TYPES]
-PARAM_TYPES = [BOOL, INT, DEC, PCT, DATE, *MONEY_TYPES]
+PARAM_TYPES = [BOOL, INT, DEC, PCT, DATE, DUR, *MONEY_TYPES]
 
 ENUM_MEMBERS = ["soort_a", "soort_b", "soort_c"]
 

@@ -5,6 +5,7 @@ import datetime as _dt
 import decimal
 import os
 import traceback
+from functools import lru_cache
 from decimal import Decimal
 from pathlib import Path
 
@@ -98,23 +99,25 @@ def compare(program, cls, facts, decisions, peildatum, names=None) -> list[str]:
     if names is None:
         names = [s["name"] for s in meta["symbols"] if s["kind"] in ("uitkomst", "definitie")]
     try:
-        _, compiled, _ = evaluate(cls, facts, decisions, peildatum, names)
-    except Exception:  # the compiled evaluator must never raise for typed facts
-        return ["gecompileerd: " + traceback.format_exc()]
-    try:
         _, interpreted = interpret(program, facts, decisions, peildatum, names)
     except Exception:
         return ["interpreter: " + traceback.format_exc()]
     problems = []
-    for name in names:
-        a, b = canon_result(compiled[name]), canon_result(interpreted[name])
-        if a != b:
-            problems.append(f"{name}: gecompileerd {a} ≠ interpreter {b}")
-        if compiled[name].status == "ok":
-            t = meta["symbols"][meta["index"][name]]["type"]
-            bad = representation_problem(compiled[name].value, t)
-            if bad:
-                problems.append(f"{name}: {bad}")
+    for trace in (False, True):  # the plain evaluation and the traced one (used for explanations)
+        what = "gecompileerd" + (" met uitleg" if trace else "")
+        try:
+            _, compiled, _ = evaluate(cls, facts, decisions, peildatum, names, trace=trace)
+        except Exception:  # the compiled evaluator must never raise for typed facts
+            return [f"{what}: " + traceback.format_exc()]
+        for name in names:
+            a, b = canon_result(compiled[name]), canon_result(interpreted[name])
+            if a != b:
+                problems.append(f"{name}: {what} {a} ≠ interpreter {b}")
+            if compiled[name].status == "ok":
+                t = meta["symbols"][meta["index"][name]]["type"]
+                bad = representation_problem(compiled[name].value, t)
+                if bad:
+                    problems.append(f"{name}: {what}: {bad}")
     return problems
 
 
@@ -131,3 +134,11 @@ def compile_text(tmp: Path, text: str, name: str = "r.rule"):
 
 def describe_case(text: str, facts, decisions, peildatum) -> str:
     return f"--- programma\n{text}\n--- feiten {facts!r}\n--- beslissingen {decisions!r}\n--- peildatum {peildatum}"
+
+
+@lru_cache(maxsize=None)
+def library(path: Path):
+    """(program IR, RuleSet class, Python source) of a shipped rule file, compiled once per test session."""
+    source, program, _, diags = compile_to_python(path)
+    assert source is not None, "\n".join(d.concise() for d in diags)
+    return program, load_python(source, str(path)).RuleSet, source
