@@ -318,6 +318,29 @@ def debug_python(file):
     click.echo(source)
 
 
+@debug.command("columnar")
+@click.argument("file", type=click.Path())
+@click.option("--uitkomst", "--outcome", "outcomes", multiple=True, help="Uitkomst(en) (standaard: die van het bestand).")
+def debug_columnar(file, outcomes):
+    """De numpy-code van de kolommotor (rulelang batch) voor een regelbestand."""
+    from .columnar import ColumnarProgram, Unsupported
+    from .compiler import compile_to_python
+
+    source, program, texts, diags = compile_to_python(Path(file))
+    if source is None:
+        click.echo(render(diags, "concise"), err=True)
+        sys.exit(1)
+    names = list(outcomes) or [s.name for s in program.symbols if s.kind == "uitkomst" and s.span.file == program.root]
+    try:
+        click.echo(ColumnarProgram(program, names).source)
+    except Unsupported as e:
+        click.echo(f"de kolommotor kan deze regels niet doorrekenen: {e}", err=True)
+        sys.exit(1)
+    except KeyError as e:
+        click.echo(f"onbekende uitkomst {e}", err=True)
+        sys.exit(2)
+
+
 @debug.command("ir")
 @click.argument("file", type=click.Path())
 def debug_ir(file):
@@ -345,6 +368,69 @@ def codes(code):
         return
     for c, title in CODES.items():
         click.echo(f"{c}  {title}")
+
+
+@cli.command()
+@click.argument("rules", type=click.Path())
+@click.option("--input", "-i", "input_path", required=True, type=click.Path(),
+              help="Gevallen: .csv, .parquet of een map met .parquet-bestanden (kolommen: invoer, peildatum, "
+                   "beslissing.<naam>; lijsten als JSON).")
+@click.option("--output", "-o", "output_path", required=True, type=click.Path(),
+              help="Resultaten: .csv of .parquet (rij, id en één kolom per uitkomst).")
+@click.option("--fouten", "--errors", "errors_path", type=click.Path(), default=None,
+              help="Rijen die mislukken, met rijnummer en reden (standaard: <output>.fouten.csv).")
+@click.option("--uitkomst", "--outcome", "outcomes", multiple=True,
+              help="Welke uitkomst(en) (standaard: de uitkomsten van het regelbestand zelf).")
+@click.option("--peildatum", "--reference-date", "peildatum", default=None,
+              help="Peildatum voor alle rijen (als de invoer geen kolom peildatum heeft).")
+@click.option("--id", "id_column", default=None, help="Kolom die ongewijzigd mee gaat naar de resultaten "
+              "(standaard: de kolom 'id' als die er is).")
+@click.option("--processen", "--workers", "workers", type=int, default=None,
+              help="Aantal processen (standaard: alle kernen).")
+@click.option("--blok", "--chunk-size", "chunk_size", type=int, default=50_000, show_default=True,
+              help="Rijen per blok.")
+@click.option("--motor", "--engine", "engine", type=click.Choice(["auto", "kolom", "scalair"]), default="auto",
+              show_default=True, help="kolom: numpy over alle rijen tegelijk (met de scalaire motor voor rijen "
+              "die hij niet beantwoordt); scalair: rij voor rij.")
+@click.option("--dask", "dask", default=None, metavar="SCHEDULER|local",
+              help="Reken op een Dask-cluster (adres van de scheduler, of 'local'); invoer: Parquet.")
+@click.option("--geen-voortgang", "--no-progress", "quiet", is_flag=True, help="Geen voortgangsbalk.")
+def batch(rules, input_path, output_path, errors_path, outcomes, peildatum, id_column, workers, chunk_size, engine,
+          dask, quiet):
+    """Reken een regelbestand door voor elke rij van een bestand (alle kernen, of een Dask-cluster).
+
+    Rijen die mislukken (onleesbare waarde, ontbrekende invoer, conflict, geblokkeerd) staan met rijnummer en
+    reden in het foutenbestand; exitcode 1 als er één mislukt."""
+    try:
+        from .batch import BatchError, run
+    except ImportError as e:
+        click.echo(f"rulelang batch vraagt numpy en pyarrow ({e}): pip install 'rulelang[batch]'", err=True)
+        sys.exit(2)
+
+    date = None
+    if peildatum:
+        from .scenario import parse_date_text
+
+        try:
+            date = parse_date_text(peildatum)
+        except ValueError:
+            click.echo(f"--peildatum '{peildatum}' is geen datum (schrijf 2026-01-31)", err=True)
+            sys.exit(2)
+
+    def bar(total):
+        return click.progressbar(length=total, label="doorrekenen", file=sys.stderr, show_eta=True)
+
+    try:
+        summary, diags = run(rules, input_path, output_path, errors_path, list(outcomes) or None, date, id_column,
+                             workers, chunk_size, engine, dask, None if quiet else bar)
+    except BatchError as e:
+        click.echo(str(e), err=True)
+        sys.exit(2)
+    if summary is None:
+        _echo_diags(diags, {}, "concise")
+        sys.exit(1)
+    click.echo(summary.text())
+    sys.exit(1 if summary.failed else 0)
 
 
 def main(argv=None):

@@ -5,6 +5,7 @@ from .trace import APPLIED, DEFAULT, NOT_APPLICABLE, NOT_IN_FORCE, OVERRIDDEN, T
 from .values import (D, ZERO, Duur, add_duration, add_months, calendar_months_between, days_between,
                      first_day_of_month, last_day_of_month, make_date, months_between, round_money, years_between)
 from datetime import date
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP
 
 
 def rnd(tracer, site: int, x, quantum, mode: str):
@@ -18,4 +19,4 @@ __all__ = ["NONE", "UNSET", "Decision", "Evaluation", "OutcomeResult", "evaluate
            "Missing", "NoRule", "NoVersion", "Signal", "APPLIED", "DEFAULT", "NOT_APPLICABLE", "NOT_IN_FORCE",
            "OVERRIDDEN", "Tracer", "D", "ZERO", "Duur", "add_duration", "add_months", "calendar_months_between",
            "days_between", "first_day_of_month", "last_day_of_month", "make_date", "months_between",
-           "round_money", "years_between", "date", "rnd"]
+           "round_money", "years_between", "date", "rnd", "ROUND_CEILING", "ROUND_FLOOR", "ROUND_HALF_UP"]

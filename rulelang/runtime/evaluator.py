@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import decimal
+from decimal import Decimal
 
 import attrs
 
@@ -53,11 +54,14 @@ def evaluate(cls, facts: dict, decisions: dict, peildatum: _dt.date, names: list
              trace: bool = False):
     """Evaluate the named outcomes (default: all `uitkomst` declarations). Never raises for bad input:
     a missing input, blocked precondition or rule error becomes that outcome's status."""
-    _no_floats(facts, "feit")
-    for name, d in decisions.items():
-        _no_floats({name: getattr(d, "value", d)}, "beslissing")
+    if _has_float(facts.values()) or _has_float([getattr(d, "value", d) for d in decisions.values()]):
+        _no_floats(facts, "feit")
+        for name, d in decisions.items():
+            _no_floats({name: getattr(d, "value", d)}, "beslissing")
     tracer = Tracer() if trace else None
-    ev = cls(facts, decisions, peildatum, tracer)
+    # without a trace, the generated class without tracer calls (same results; see codegen.generate_untraced)
+    ev = (cls if trace else getattr(cls, "UNTRACED", cls))(facts, decisions, peildatum, tracer)
+    getters = type(ev).GETTERS
     meta = cls.META
     names = names if names is not None else meta["outcomes"]
     results = {}
@@ -65,7 +69,7 @@ def evaluate(cls, facts: dict, decisions: dict, peildatum: _dt.date, names: list
         for name in names:
             sid = meta["index"][name]
             try:
-                v = cls.GETTERS[sid](ev)
+                v = getters[sid](ev)
                 results[name] = OutcomeResult(name, "ok", v)
             except signals.Blocked as s:
                 results[name] = OutcomeResult(name, "geblokkeerd", None, s)
@@ -77,6 +81,26 @@ def evaluate(cls, facts: dict, decisions: dict, peildatum: _dt.date, names: list
                 if tracer is not None:
                     tracer.stack.clear()
     return ev, results, tracer
+
+
+_PLAIN = frozenset({bool, int, str, Decimal, _dt.date, type(None)})
+
+
+def _has_float(values) -> bool:
+    """Is there a float anywhere in these values (also inside records and lists)? The quick test;
+    _no_floats names the first one."""
+    todo = list(values)
+    while todo:
+        v = todo.pop()
+        if type(v) in _PLAIN:
+            continue
+        if isinstance(v, float):
+            return True
+        if isinstance(v, dict):
+            todo.extend(v.values())
+        elif isinstance(v, (list, tuple)):
+            todo.extend(v)
+    return False
 
 
 def _no_floats(values: dict, what: str) -> None:

@@ -22,11 +22,29 @@ _MODES = {"half_up": ROUND_HALF_UP, "down": ROUND_FLOOR, "up": ROUND_CEILING}
 
 
 def round_money(x: Decimal, quantum: Decimal, mode: str) -> Decimal:
-    """Round to a multiple of `quantum` euros: half_up (0,005 -> 0,01), down (towards −∞), up (towards +∞)."""
-    if quantum == Decimal("0.01") or quantum == 1:
+    """Round to a multiple of `quantum` euros: half_up (0,005 -> 0,01), down (towards −∞), up (towards +∞).
+
+    Exact: a result that would need more than the 34 digits money is computed with raises
+    InvalidOperation (a rekenfout), it is never silently rounded once more."""
+    if quantum.as_tuple().digits == (1,):  # 0,01 / 1 / 10: quantize rounds to exactly that power of ten
         return x.quantize(quantum, rounding=_MODES[mode])
-    units = (x / quantum).quantize(Decimal(1), rounding=_MODES[mode])
-    return units * quantum
+    # any other multiple (€ 50, € 0,05, but also € 1,00 whose exponent is that of cents): exact divmod
+    digits = x.adjusted() - quantum.adjusted() + 2
+    if digits > CONTEXT.prec + 2:
+        raise decimal.InvalidOperation("het afgeronde bedrag heeft te veel cijfers")
+    exact = decimal.Context(prec=2 * CONTEXT.prec + 4, traps=[decimal.InvalidOperation, decimal.Inexact])
+    n, r = exact.divmod(x, quantum)  # n truncated towards zero, r has the sign of x
+    if r:
+        if mode == "down" and r < 0:
+            n = exact.subtract(n, 1)
+        elif mode == "up" and r > 0:
+            n = exact.add(n, 1)
+        elif mode == "half_up" and exact.multiply(r.copy_abs(), 2) >= quantum:
+            n = exact.add(n, 1 if x > 0 else -1)
+    result = exact.multiply(n, quantum)
+    if len(result.as_tuple().digits) > CONTEXT.prec:
+        raise decimal.InvalidOperation("het afgeronde bedrag heeft meer dan 34 cijfers")
+    return result
 
 
 class Duur:
@@ -97,13 +115,23 @@ def add_duration(d: _dt.date, dur: Duur, sign: int = 1) -> _dt.date:
     return add_months(d, 12 * n)
 
 
+_MONTH_DAYS = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
 def months_between(a: _dt.date, b: _dt.date) -> int:
-    """Whole months from a to b: the largest n with add_months(a, n) <= b (negative if b < a)."""
+    """Whole months from a to b: the largest n with add_months(a, n) <= b (negative if b < a).
+
+    add_months(a, n) for n = the calendar-month difference lies in b's month, on a's day clamped to that
+    month's length; if that is after b, n - 1 months lands in the month before b, so one step back is
+    enough (no loop, no calendar call: this runs for every age)."""
     if b < a:
         return -months_between(b, a)
-    n = (b.year - a.year) * 12 + (b.month - a.month)
-    while n > 0 and add_months(a, n) > b:
-        n -= 1
+    y, m = b.year, b.month
+    n = (y - a.year) * 12 + (m - a.month)
+    if n > 0:
+        last = 29 if m == 2 and y % 4 == 0 and (y % 100 != 0 or y % 400 == 0) else _MONTH_DAYS[m]
+        if (a.day if a.day < last else last) > b.day:
+            n -= 1
     return n
 
 
@@ -112,20 +140,45 @@ def calendar_months_between(a: _dt.date, b: _dt.date) -> int:
 
 
 def years_between(a: _dt.date, b: _dt.date) -> int:
-    """Whole years from a to b; someone born on 29 februari turns a year older on 28 februari."""
-    return months_between(a, b) // 12 if b >= a else -(months_between(b, a) // 12)
+    """Whole years from a to b; someone born on 29 februari turns a year older on 28 februari.
+
+    months_between(a, b) // 12 (for b < a: minus that of b to a), written out: this is every age."""
+    sign = 1
+    if b < a:
+        a, b, sign = b, a, -1
+    y, m = b.year, b.month
+    n = (y - a.year) * 12 + (m - a.month)
+    if n > 0:
+        last = 29 if m == 2 and y % 4 == 0 and (y % 100 != 0 or y % 400 == 0) else _MONTH_DAYS[m]
+        if (a.day if a.day < last else last) > b.day:
+            n -= 1
+    return sign * (n // 12)
 
 
 def days_between(a: _dt.date, b: _dt.date) -> int:
     return (b - a).days
 
 
+_FIRST: dict = {}  # date.replace is slow (keyword parsing) and these run for every case: remember them
+_LAST: dict = {}
+
+
 def first_day_of_month(d: _dt.date) -> _dt.date:
-    return d.replace(day=1)
+    f = _FIRST.get(d)
+    if f is None:
+        if len(_FIRST) > 4096:
+            _FIRST.clear()
+        f = _FIRST[d] = d.replace(day=1)
+    return f
 
 
 def last_day_of_month(d: _dt.date) -> _dt.date:
-    return d.replace(day=calendar.monthrange(d.year, d.month)[1])
+    f = _LAST.get(d)
+    if f is None:
+        if len(_LAST) > 4096:
+            _LAST.clear()
+        f = _LAST[d] = d.replace(day=calendar.monthrange(d.year, d.month)[1])
+    return f
 
 
 def make_date(y: int, m: int, d: int) -> _dt.date:
@@ -140,18 +193,19 @@ MONTH_NAMES = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "
                "oktober", "november", "december"]
 
 
+_CENT = Decimal("0.01")
+_DUTCH = str.maketrans(",.", ".,")
+
+
 def format_money(x: Decimal) -> str:
-    q = x.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) if x == x.quantize(Decimal("0.01"),
-                                                                                rounding=ROUND_HALF_UP) else x
-    sign = "-" if q < 0 else ""
-    text = f"{q.copy_abs():f}"  # copy_abs is exact; abs() would round to the current precision
-    whole, _, frac = text.partition(".")
-    groups = []
-    while len(whole) > 3:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    groups.insert(0, whole)
-    return f"{sign}€ {'.'.join(groups)},{(frac or '00').ljust(2, '0')}"
+    """€ 1.234,50 (cents when the amount is whole cents, else every decimal). Explanations call this for
+    every amount they show, so it is one quantize and one format."""
+    c = x.quantize(_CENT, rounding=ROUND_HALF_UP)
+    q = c if x == c else x
+    # copy_abs is exact (abs() would round to the current precision); ',f' groups by thousands
+    text = format(q.copy_abs(), ",f").translate(_DUTCH)
+    whole, sep, frac = text.partition(",")
+    return f"{'-' if q < 0 else ''}€ {whole},{(frac or '00').ljust(2, '0')}"
 
 
 def format_decimal(x) -> str:

@@ -1,0 +1,6 @@
+"""python -m benchmarks — see benchmarks/suite.py and docs/prestaties.md."""
+import sys
+
+from .suite import main
+
+sys.exit(main())
