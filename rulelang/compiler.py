@@ -90,7 +90,7 @@ def collect_texts(root: Path) -> tuple[dict[Path, str], list[Diagnostic]]:
     return texts, diags
 
 
-COMPILER_STAGES = ("parser.py", "transform.py", "ast.py", "types.py", "builtins.py", "check.py", "ir.py",
+COMPILER_STAGES = ("compiler.py", "parser.py", "transform.py", "ast.py", "types.py", "builtins.py", "check.py", "ir.py",
                    "codegen.py", "runtime/__init__.py")
 
 
@@ -187,14 +187,65 @@ def _dedupe(diags: list[Diagnostic]) -> list[Diagnostic]:
     return out
 
 
-def load_python(source: str, name: str, code=None) -> types.ModuleType:
+UNTRACED_MARK = "\n\nclass Untraced(RuleSet):"
+
+
+def split_untraced(source: str) -> tuple[str, str]:
+    """The generated module in two parts: everything up to the class without tracing, and that class
+    (padded with blank lines so its line numbers are those of the whole module)."""
+    i = source.find(UNTRACED_MARK)
+    if i < 0:
+        return source, ""
+    head = source[:i]
+    return head, "\n" * head.count("\n") + source[i:]
+
+
+class _LazyUntraced:
+    """`RuleSet.UNTRACED`, compiled on first use: the class without tracing is almost half of the
+    generated code, and checking, explaining and most scenarios never need it."""
+
+    def __init__(self, module, source: str, filename: str, code_file: Path | None):
+        self.module, self.source, self.filename, self.code_file = module, source, filename, code_file
+
+    def __get__(self, obj, owner=None):
+        code = None
+        if self.code_file is not None:
+            try:
+                code = marshal.loads(self.code_file.read_bytes())
+            except Exception:  # absent or damaged: compile again
+                code = None
+        if code is None:
+            code = compile(self.source, self.filename, "exec")
+            _write_cache(self.code_file, marshal.dumps(code))
+        exec(code, self.module.__dict__)  # defines Untraced and sets RuleSet.UNTRACED, replacing this
+        return self.module.Untraced
+
+
+def _write_cache(path: Path | None, data: bytes) -> None:
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.parent / f".{path.name}.{os.getpid()}.tmp"
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # caching is an optimisation; a read-only home must not break compilation
+
+
+def load_python(source: str, name: str, code=None, untraced_code_file: Path | None = None) -> types.ModuleType:
+    """Load a generated module. `code` is the compiled first part (see split_untraced); the class
+    without tracing is compiled when first asked for (and cached in `untraced_code_file`)."""
     filename = f"<rulelang {name}>"
+    head, fast = split_untraced(source)
     if code is None:
-        code = compile(source, filename, "exec")
+        code = compile(head, filename, "exec")
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
     module = types.ModuleType(f"rulelang_generated_{hashlib.sha1(name.encode()).hexdigest()[:12]}")
     module.__file__ = filename
     exec(code, module.__dict__)
+    if fast:
+        module.RuleSet.UNTRACED = _LazyUntraced(module, fast, filename, untraced_code_file)
     return module
 
 
@@ -212,7 +263,7 @@ def compile_rules(path: str | os.PathLike, use_cache: bool = True) -> tuple[Rule
                 try:
                     source = py_file.read_text(encoding="utf-8")
                     code = marshal.loads(code_file.read_bytes())
-                    module = load_python(source, display_path(root), code)
+                    module = load_python(source, display_path(root), code, _untraced_file(cdir, key))
                     return RuleSet(display_path(root), source, module,
                                    {display_path(p): t for p, t in texts.items()}), []
                 except Exception:  # a damaged cache entry is rebuilt, never trusted
@@ -220,20 +271,17 @@ def compile_rules(path: str | os.PathLike, use_cache: bool = True) -> tuple[Rule
     source, program, texts, diags = compile_to_python(root)
     if source is None:
         return None, diags
-    code = compile(source, f"<rulelang {display_path(root)}>", "exec")
-    module = load_python(source, display_path(root), code)
+    code = compile(split_untraced(source)[0], f"<rulelang {display_path(root)}>", "exec")
+    key = program.source_hash
+    module = load_python(source, display_path(root), code, _untraced_file(cdir, key) if cdir else None)
     if cdir is not None:
-        try:
-            cdir.mkdir(parents=True, exist_ok=True)
-            key = program.source_hash
-            tmp = cdir / f".{key}.{os.getpid()}.tmp"
-            tmp.write_text(source, encoding="utf-8")
-            os.replace(tmp, cdir / f"{key}.py")
-            tmp.write_bytes(marshal.dumps(code))
-            os.replace(tmp, cdir / f"{key}.{sys.implementation.cache_tag}.code")
-        except OSError:
-            pass  # caching is an optimisation; a read-only home must not break compilation
+        _write_cache(cdir / f"{key}.py", source.encode("utf-8"))
+        _write_cache(cdir / f"{key}.{sys.implementation.cache_tag}.code", marshal.dumps(code))
     return RuleSet(display_path(root), source, module, texts, program), diags
+
+
+def _untraced_file(cdir: Path, key: str) -> Path:
+    return cdir / f"{key}.untraced.{sys.implementation.cache_tag}.code"
 
 
 def check_paths(paths: list[str]) -> tuple[list[Diagnostic], dict[str, str], int]:

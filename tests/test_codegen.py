@@ -226,6 +226,34 @@ def test_compile_cache_is_keyed_by_content_and_survives_damage(project, tmp_path
     assert value(fourth, "boven_grens", facts={"inkomen": Decimal("250")}) == Decimal("50.00")
 
 
+def test_class_without_tracing_is_compiled_on_first_use_and_cached(project, tmp_path_factory, monkeypatch):
+    """`RuleSet.UNTRACED` is compiled when first asked for (checking and explaining never need it), from
+    the same generated source, with the line numbers of the whole module, and cached like the rest."""
+    import builtins
+    import inspect
+
+    cache = tmp_path_factory.mktemp("cache")
+    monkeypatch.setenv("RULELANG_CACHE_DIR", str(cache))
+    path = project.write("r.rule", SIMPLE)
+    rs, _ = compile_rules(path)
+    assert "UNTRACED" in vars(rs.cls) and not hasattr(rs.module, "Untraced")  # not compiled yet
+    assert not list(cache.glob("*.untraced.*"))
+    fast = rs.cls.UNTRACED
+    assert fast is rs.module.Untraced and vars(rs.cls)["UNTRACED"] is fast  # compiled once, then a plain attribute
+    assert [p.name.split(".")[1] for p in cache.glob("*.untraced.*")] == ["untraced"]
+    line = inspect.getsourcelines(fast.s0)[1]
+    assert rs.python_source.splitlines()[line - 1].strip().startswith("def s0(self):")
+    assert value(rs, "boven_grens", facts={"inkomen": Decimal("150.005")}) == Decimal("50.01")
+
+    calls = []
+    real_compile = builtins.compile
+    monkeypatch.setattr(builtins, "compile", lambda *a, **k: calls.append(a[1]) or real_compile(*a, **k))
+    warm, _ = compile_rules(path)
+    assert warm.program is None and warm.cls.UNTRACED.__name__ == "Untraced"
+    assert not calls  # both parts come from the cache
+    assert value(warm, "boven_grens", facts={"inkomen": Decimal("150.005")}) == Decimal("50.01")
+
+
 def test_compile_to_python_reports_instead_of_generating(project):
     project.write("r.rule", "definitie x: geld\n    waarde € 1\n")
     source, program, texts, diags = compile_to_python(project.root / "r.rule")

@@ -265,6 +265,9 @@ def test_hostile_names_and_texts_stay_data(case, value, tmp_path_factory):
     enum, member, record, field, inp, lst, dec, param, out = names
     facts = {inp: value, lst: ({field: Decimal("2.50"), "soort": member}, {field: Decimal("1"), "soort": "ander_lid"})}
     decisions = {dec: Decision(False, value, _dt.date(2026, 1, 1), value)}
+    # loading ends with the class without tracing, compiled on first use from the same checked source
+    # (rulelang/compiler.py: _LazyUntraced); from here on nothing may be compiled, executed or opened
+    assert rs.cls.UNTRACED.__name__ == "Untraced"
     with watched():
         for trace in (False, True):
             ev, results, tracer = evaluate(rs.cls, facts, decisions, _dt.date(2026, 1, 1), trace=trace)
@@ -371,7 +374,8 @@ def test_hostile_scenario_values_are_text(value, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("scen")
     path = _scenario_project(tmp, body)
     runner = Runner(use_cache=False)
-    runner.ruleset(tmp / "rules" / "g.rule")  # compiling the rules (compile, exec) is not the scenario's doing
+    rs, _ = runner.ruleset(tmp / "rules" / "g.rule")  # compiling the rules (compile, exec) is not the scenario's doing
+    assert rs.cls.UNTRACED.__name__ == "Untraced"  # nor is the lazily compiled class without tracing
     with watched(read=tmp):
         scenarios, problems = runner.load(path)
         assert not problems, [p.concise() for p in problems]
