@@ -192,7 +192,8 @@ class CodeGenerator:
             "    def __init__(self, facts, decisions, peildatum, tracer=None):",
             "        self._f, self._b, self._p, self._tr = facts, decisions, peildatum, None",
         ]
-        memo = [f"self._m{s.id}" for s in p.symbols if s.id not in self._inlined() and s.id not in self._safe_defs()]
+        memo = [f"self._m{s.id}" for s in p.symbols
+                if s.id not in self._inlined() and s.id not in self._safe_defs() and not self._memo_free(s)]
         if memo:  # constants and definitions of the peildatum alone have no memo here
             cls.append("        " + " = ".join(memo) + " = UNSET")
         return cls + methods + ["", "",
@@ -249,8 +250,20 @@ class CodeGenerator:
         return self._inlined_ids
 
     # -- untraced symbols
+    def _memo_free(self, s: ir.Symbol) -> bool:
+        """An input, decision or parameter read in one place at most (not in a loop) is read at most once
+        per evaluation: its untraced method keeps no memo, which spares the slot and the check."""
+        return s.kind in ("invoer", "beslissing", "parameter") and self._uses().get(s.id, 0) <= 1
+
     def _fast_input(self, s: ir.Symbol):
         self._header(s)
+        if self._memo_free(s):
+            self.w(f"v = self._f.get({s.name!r}, UNSET)")
+            self.w("if v is UNSET:")
+            self.w(f"    v = {self.value(s.default, s.type)}" if s.default is not None else f"    raise R.Missing({s.id})")
+            self.w("return v")
+            self.indent -= 1
+            return
         self.w(f"v = self._m{s.id}")
         self.w("if v is UNSET:")
         self.indent += 1
@@ -264,6 +277,16 @@ class CodeGenerator:
 
     def _fast_decision(self, s: ir.Symbol):
         self._header(s)
+        if self._memo_free(s):
+            self.w(f"d = self._b.get({s.name!r})")
+            if s.default is not None:
+                self.w(f"return {self.value(s.default, s.type)} if d is None else d.value")
+            else:
+                self.w("if d is None:")
+                self.w(f"    raise R.Missing({s.id})")
+                self.w("return d.value")
+            self.indent -= 1
+            return
         self.w(f"v = self._m{s.id}")
         self.w("if v is UNSET:")
         self.indent += 1
@@ -286,9 +309,11 @@ class CodeGenerator:
             self.indent -= 1
             return
         self._header(s)
-        self.w(f"v = self._m{s.id}")
-        self.w("if v is UNSET:")
-        self.indent += 1
+        memo = not self._memo_free(s)
+        if memo:
+            self.w(f"v = self._m{s.id}")
+            self.w("if v is UNSET:")
+            self.indent += 1
         self.w("p = self._p")
         first = True
         # the latest version first: the usual peildatum is recent, and versions never overlap (RL209)
@@ -302,8 +327,9 @@ class CodeGenerator:
             else:
                 self.w("else:")
                 self.w(f"    raise R.NoVersion({s.id})")
-        self.w(f"self._m{s.id} = v")
-        self.indent -= 1
+        if memo:
+            self.w(f"self._m{s.id} = v")
+            self.indent -= 1
         self.w("return v")
         self.indent -= 1
 
