@@ -48,7 +48,8 @@ def pyliteral(v) -> str:
 
 
 def _comment(text: str) -> str:
-    return "".join(c if c.isprintable() else "?" for c in text)[:100]
+    text = text[:100]
+    return text if text.isprintable() else "".join(c if c.isprintable() else "?" for c in text)
 
 
 def _validity_meta(v: ir.Validity):
