@@ -79,7 +79,7 @@ def evaluate(cls, facts: dict, decisions: dict, peildatum: _dt.date, names: list
                 results[name] = OutcomeResult(name, "fout", None, s)
             finally:
                 if tracer is not None:
-                    tracer.stack.clear()
+                    tracer.end_outcome()
     return ev, results, tracer
 
 
