@@ -27,5 +27,6 @@ def test_benchmark_runs_and_all_implementations_agree():
         assert "op de cent" in line, line
     assert "NIET IN OVEREENSTEMMING" not in text
     assert "geblokkeerd in beide: ja" in text
-    for figure in ("per beslissing", "batch:", "koud vertalen", "warme start", "doelen (issue 6)"):
+    assert "getypeerde Parquet" in text and "CSV met JSON-lijsten" in text  # the whole `rulelang batch` command
+    for figure in ("per beslissing", "batch:", "het hele commando", "koud vertalen", "warme start", "doelen (issue 6)"):
         assert figure in text
