@@ -219,6 +219,9 @@ def format_date(d: _dt.date) -> str:
     return f"{d.day} {MONTH_NAMES[d.month - 1]} {d.year}"
 
 
+_SINGULAR = {"jaren": "jaar", "maanden": "maand", "weken": "week", "dagen": "dag"}
+
+
 def format_value(v, kind: str, period: str | None = None) -> str:
     if v is None:
         return "—"
@@ -233,8 +236,8 @@ def format_value(v, kind: str, period: str | None = None) -> str:
         return format_date(v)
     if kind == "bool":
         return "ja" if v else "nee"
-    if kind == "dur":
-        return f"{v.amount} {v.unit}"
+    if kind == "dur":  # "1 jaar", "3 maanden": the singular where Dutch uses it
+        return f"{v.amount} {_SINGULAR.get(v.unit, v.unit) if v.amount in (1, -1) else v.unit}"
     if kind == "list":
         return f"{len(v)} {'item' if len(v) == 1 else 'items'}"
     if kind == "record":
