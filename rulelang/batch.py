@@ -35,6 +35,7 @@ import numpy as np
 SMALL_CSV_BYTES = 2_000_000  # below this (a few thousand rows), `--motor auto` evaluates row by row
 DECISION_PREFIX = "beslissing."
 ROW = "rij"
+ROW_PROBLEM = "__rulelang_rijfout"  # a CSV record that is not a row (wrong number of fields, not UTF-8)
 TRUE_WORDS = ("ja", "waar", "true", "yes")
 FALSE_WORDS = ("nee", "onwaar", "false", "no")
 
@@ -131,6 +132,16 @@ class Worker:
         n = table.num_rows
         rows = np.arange(first_row + 1, first_row + n + 1, dtype=np.int64)
         ok = np.ones(n, bool)
+        errors: list[tuple] = []
+        broken: set[int] = set()
+        if ROW_PROBLEM in table.column_names:  # records the CSV reader could not make a row of
+            for i, reason in enumerate(table.column(ROW_PROBLEM).to_pylist()):
+                if reason is not None:
+                    ok[i] = False
+                    broken.add(i)
+                    ident = table.column(columns.id_column)[i].as_py() if columns.id_column else None
+                    errors.append((int(rows[i]), ident, "rij", "RL405", reason))
+            table = table.drop_columns([ROW_PROBLEM])
         scalar_rows = np.arange(n)
         col_values = None
         if self.columnar is not None:
@@ -144,7 +155,8 @@ class Worker:
                     fallback |= np.broadcast_to(e, (n,))
                 col_values.append(v)
             scalar_rows = np.nonzero(fallback)[0]
-        errors: list[tuple] = []
+        if broken:
+            scalar_rows = np.array([i for i in scalar_rows if int(i) not in broken], dtype=np.int64)
         scalar_out: dict[int, list] = {}
         if len(scalar_rows):
             raw = _raw_rows(table, columns, scalar_rows)
@@ -164,6 +176,7 @@ class Worker:
         for k, (name, t) in enumerate(zip(self.outcomes, self.types)):
             arrays[name] = _output_column(t, keep, None if col_values is None else col_values[k], scalar_out, k,
                                           n, fmt)
+        errors.sort(key=lambda e: e[0])  # the errors file in row order (stable: a row's own order kept)
         return pa.table(arrays), errors
 
     def evaluate_row(self, cells: dict, columns: "Layout"):
@@ -685,14 +698,12 @@ def _format(path: Path) -> str:
 
 def parquet_parts(path: Path) -> list[tuple[str, list[int], int, int]]:
     """The partitions of Parquet input: (file, row groups, first row, rows), in row order."""
-    import pyarrow.parquet as pq
-
     files = sorted(p for p in path.rglob("*") if p.suffix in (".parquet", ".pq")) if path.is_dir() else [path]
     if not files:
         raise BatchError(f"'{path}' bevat geen .parquet-bestanden")
     parts, first = [], 0
     for f in files:
-        md = pq.ParquetFile(f).metadata
+        md = _parquet_file(f).metadata
         for g in range(md.num_row_groups):
             rows = md.row_group(g).num_rows
             if rows:
@@ -708,30 +719,80 @@ def _read_part(part) -> "object":
 
 
 def _csv_chunks(path: Path, chunk: int):
-    """(first row, table) per chunk of a CSV file, every column as text (empty cell = not given)."""
+    """(first row, table) per chunk of a CSV file, every column as text (empty cell = not given).
+
+    pyarrow reads well-formed files fast. At the first record it cannot read (a different number of
+    fields, bytes that are not UTF-8) the rest of the file is read with Python's csv module instead, from
+    the first row not yet handed out: a broken record keeps its row number and goes to the errors file
+    (column ROW_PROBLEM), and the rows after it are still evaluated."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
     with open(path, "rb") as fh:
-        header = fh.readline().decode("utf-8-sig").rstrip("\r\n")
-    names = next(csv.reader([header]))
+        header = fh.readline().decode("utf-8-sig", errors="replace").rstrip("\r\n")
+    names = next(csv.reader([header]), [])
     opts = pacsv.ConvertOptions(column_types={c: pa.string() for c in names}, strings_can_be_null=True,
                                 null_values=[""], quoted_strings_can_be_null=True)
-    reader = pacsv.open_csv(path, read_options=pacsv.ReadOptions(block_size=1 << 22),
-                            convert_options=opts)
     first, pending = 0, []
     size = 0
-    for batch in reader:
-        pending.append(batch)
-        size += batch.num_rows
-        while size >= chunk:
-            table = pa.Table.from_batches(pending)
-            yield first, table.slice(0, chunk)
-            rest = table.slice(chunk)
-            pending, size = ([b for b in rest.to_batches()] if rest.num_rows else []), rest.num_rows
-            first += chunk
+    try:
+        reader = pacsv.open_csv(path, read_options=pacsv.ReadOptions(block_size=1 << 22),
+                                convert_options=opts)
+        for batch in reader:
+            pending.append(batch)
+            size += batch.num_rows
+            while size >= chunk:
+                table = pa.Table.from_batches(pending)
+                yield first, table.slice(0, chunk)
+                rest = table.slice(chunk)
+                pending, size = ([b for b in rest.to_batches()] if rest.num_rows else []), rest.num_rows
+                first += chunk
+    except pa.ArrowInvalid:
+        yield from _csv_chunks_python(path, names, chunk, first)
+        return
     if size:
         yield first, pa.Table.from_batches(pending)
+
+
+def _csv_chunks_python(path: Path, names: list[str], chunk: int, skip: int):
+    """The careful reader: rows from `skip` on, a broken record as a row with its reason."""
+    import pyarrow as pa
+
+    width = len(names)
+
+    def table(records, problems):
+        cols = {name: pa.array([r[k] or None for r in records], pa.string()) for k, name in enumerate(names)}
+        cols[ROW_PROBLEM] = pa.array(problems, pa.string())
+        return pa.table(cols)
+
+    # surrogateescape: a byte that is not UTF-8 becomes a lone surrogate, so the record can be recognised
+    with open(path, encoding="utf-8-sig", errors="surrogateescape", newline="") as fh:
+        reader = csv.reader(fh)
+        next(reader, None)  # the header
+        records, problems, first, seen = [], [], skip, 0
+        for rec in reader:
+            if not rec:
+                continue  # an empty line is no row (as pyarrow reads it)
+            seen += 1
+            if seen <= skip:
+                continue
+            problem = None
+            if len(rec) != width:
+                problem = (f"de rij heeft {len(rec)} {'veld' if len(rec) == 1 else 'velden'}, de kop "
+                           f"{width}; de rij is niet gelezen (regel {reader.line_num} van het bestand)")
+            elif any("\udc80" <= ch <= "\udcff" for field in rec for ch in field):
+                problem = (f"de rij bevat bytes die geen UTF-8 zijn; de rij is niet gelezen (regel "
+                           f"{reader.line_num} van het bestand)")
+            if problem is not None:
+                rec = [""] * width
+            records.append(rec)
+            problems.append(problem)
+            if len(records) == chunk:
+                yield first, table(records, problems)
+                first += chunk
+                records, problems = [], []
+        if records:
+            yield first, table(records, problems)
 
 
 def _count_csv_rows(path: Path) -> int:
@@ -747,12 +808,28 @@ def _count_csv_rows(path: Path) -> int:
 
 def _header(path: Path, fmt: str) -> list[str]:
     if fmt == "csv":
-        with open(path, encoding="utf-8-sig", newline="") as fh:
-            return next(csv.reader([fh.readline()]), [])
+        with open(path, "rb") as fh:  # bytes: a bad byte further on must not stop the header from being read
+            line = fh.readline()
+        try:
+            text = line.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise BatchError(f"de kopregel van '{path}' is geen UTF-8; sla het bestand op als UTF-8") from None
+        return next(csv.reader([text.rstrip("\r\n")]), [])
     import pyarrow.parquet as pq
 
     first = parquet_parts(path)[0][0] if path.is_dir() else path
-    return pq.ParquetFile(first).schema_arrow.names
+    return _parquet_file(first).schema_arrow.names
+
+
+def _parquet_file(path):
+    """A Parquet file, or a BatchError that says which file cannot be read (not an internal error)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        return pq.ParquetFile(path)
+    except (pa.ArrowInvalid, OSError) as e:
+        raise BatchError(f"'{path}' is geen leesbaar Parquet-bestand ({e})") from None
 
 
 def _csv_field(text: str) -> str:

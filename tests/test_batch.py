@@ -112,6 +112,51 @@ def test_bad_rows_go_to_the_errors_file_with_row_number_and_reason(tmp_path, cap
     assert errors[("8", "A-8")][1] == "RL505" and "draagt_bij_aan_arbeidsinschakeling" in errors[("8", "A-8")][2]
 
 
+@pytest.mark.parametrize("engine", ["kolom", "scalair"])
+def test_broken_csv_records_are_reported_and_the_rest_is_evaluated(tmp_path, capsys, engine):
+    """A record with too many or too few fields, or bytes that are not UTF-8, is no row: it goes to the
+    errors file under its own row number, and every other row (also after it, also in later blocks) is
+    evaluated as if the broken record were not there."""
+    lines = (REPO / "voorbeelden" / "gevallen.csv").read_bytes().splitlines()
+    header, rows = lines[0], lines[1:]
+    assert len(rows) == 12
+    broken = list(rows)
+    broken[6] = rows[6] + b",te veel"                      # row 7: 35 fields
+    broken[8] = rows[8].split(b",")[0]                      # row 9: 1 field
+    broken[10] = rows[10].replace(b"alleenstaande", b"alleenst\xe4ande", 1)  # row 11: Latin-1, not UTF-8
+    (tmp_path / "goed.csv").write_bytes(b"\n".join([header, *rows]) + b"\n")
+    (tmp_path / "kapot.csv").write_bytes(b"\n".join([header, *broken]) + b"\n")
+    common = ["--geen-voortgang", "--motor", engine, "--blok", "4", "--processen", "1"]
+    assert cli(["batch", RULES, "-i", str(tmp_path / "goed.csv"), "-o", str(tmp_path / "goed_uit.csv"), *common],
+               capsys)[0] == 0
+    code, out, err = cli(["batch", RULES, "-i", str(tmp_path / "kapot.csv"), "-o", str(tmp_path / "uit.csv"),
+                          "--fouten", str(tmp_path / "fout.csv"), *common], capsys)
+    assert code == 1, err
+    assert "12 rijen" in out and "9 berekend" in out and "3 rijen mislukt" in out
+    good = {r["rij"]: r for r in read_csv(tmp_path / "goed_uit.csv")}
+    got = read_csv(tmp_path / "uit.csv")
+    assert [r["rij"] for r in got] == [str(i) for i in range(1, 13) if i not in (7, 9, 11)]
+    assert all(r == good[r["rij"]] for r in got)  # the same answers as without the broken records
+    errors = [(e["rij"], e["kolom_of_uitkomst"], e["code"], e["reden"]) for e in read_csv(tmp_path / "fout.csv")]
+    assert errors == [
+        ("7", "rij", "RL405", "de rij heeft 35 velden, de kop 34; de rij is niet gelezen (regel 8 van het bestand)"),
+        ("9", "rij", "RL405", "de rij heeft 1 veld, de kop 34; de rij is niet gelezen (regel 10 van het bestand)"),
+        ("11", "rij", "RL405", "de rij bevat bytes die geen UTF-8 zijn; de rij is niet gelezen (regel 12 van het "
+                               "bestand)"),
+    ]
+
+
+def test_unreadable_input_files_are_a_clear_error_not_an_internal_one(tmp_path, capsys):
+    (tmp_path / "kapot.parquet").write_bytes(b"geen parquet")
+    code, out, err = cli(["batch", RULES, "-i", str(tmp_path / "kapot.parquet"), "-o", str(tmp_path / "u.csv"),
+                          "--geen-voortgang"], capsys)
+    assert code == 2 and "is geen leesbaar Parquet-bestand" in err and "RL901" not in err
+    (tmp_path / "latin1.csv").write_bytes("peildatum,leefvorm,gebo\xf6rtedatum\n".encode("latin-1"))
+    code, out, err = cli(["batch", RULES, "-i", str(tmp_path / "latin1.csv"), "-o", str(tmp_path / "u.csv"),
+                          "--geen-voortgang"], capsys)
+    assert code == 2 and "de kopregel" in err and "geen UTF-8" in err and "RL901" not in err
+
+
 def test_parquet_in_and_out(tmp_path, caseload, expected, capsys):
     import pyarrow.parquet as pq
 
