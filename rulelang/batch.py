@@ -526,7 +526,11 @@ def _parse_list(col, typ: dict, meta: dict):
     col = col.combine_chunks() if hasattr(col, "combine_chunks") else col
     n = len(col)
     present = ~np.asarray(col.is_null().to_numpy(zero_copy_only=False), bool)
-    empty = (np.zeros(n + 1, np.int64), np.zeros(n, bool), {}), present.copy()
+    # nothing read here (every given row to the scalar evaluator), but with every field present and empty:
+    # the columnar code still runs over the whole chunk
+    no_items = {f: ((np.zeros(0, np.int64), 1) if ft["kind"] in ("money", "dec", "pct")
+                    else np.zeros(0, bool if ft["kind"] == "bool" else np.int64)) for f, ft in fields.items()}
+    empty = (np.zeros(n + 1, np.int64), np.zeros(n, bool), no_items), present.copy()
     if pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
         try:
             import polars as pl
@@ -721,41 +725,46 @@ def _read_part(part) -> "object":
 def _csv_chunks(path: Path, chunk: int):
     """(first row, table) per chunk of a CSV file, every column as text (empty cell = not given).
 
-    pyarrow reads well-formed files fast. At the first record it cannot read (a different number of
-    fields, bytes that are not UTF-8) the rest of the file is read with Python's csv module instead, from
-    the first row not yet handed out: a broken record keeps its row number and goes to the errors file
-    (column ROW_PROBLEM), and the rows after it are still evaluated."""
+    pyarrow reads well-formed files fast. A file with a record pyarrow cannot read (a different number of
+    fields, bytes that are not UTF-8, a stray carriage return) is read with Python's csv module instead: a
+    broken record keeps its row number and goes to the errors file (column ROW_PROBLEM), and every other
+    row is evaluated. Which reader is used is decided before the first row is handed out (a quick pass of
+    pyarrow over the file), so the row numbers of one file always come from one reader."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
     with open(path, "rb") as fh:
         header = fh.readline().decode("utf-8-sig", errors="replace").rstrip("\r\n")
-    names = next(csv.reader([header]), [])
+    names = next(csv.reader([header.replace("\r", " ")]), [])
     opts = pacsv.ConvertOptions(column_types={c: pa.string() for c in names}, strings_can_be_null=True,
                                 null_values=[""], quoted_strings_can_be_null=True)
+
+    def batches():
+        return pacsv.open_csv(path, read_options=pacsv.ReadOptions(block_size=1 << 22), convert_options=opts)
+
+    try:
+        for _ in batches():
+            pass
+    except pa.ArrowInvalid:
+        yield from _csv_chunks_python(path, names, chunk)
+        return
     first, pending = 0, []
     size = 0
-    try:
-        reader = pacsv.open_csv(path, read_options=pacsv.ReadOptions(block_size=1 << 22),
-                                convert_options=opts)
-        for batch in reader:
-            pending.append(batch)
-            size += batch.num_rows
-            while size >= chunk:
-                table = pa.Table.from_batches(pending)
-                yield first, table.slice(0, chunk)
-                rest = table.slice(chunk)
-                pending, size = ([b for b in rest.to_batches()] if rest.num_rows else []), rest.num_rows
-                first += chunk
-    except pa.ArrowInvalid:
-        yield from _csv_chunks_python(path, names, chunk, first)
-        return
+    for batch in batches():
+        pending.append(batch)
+        size += batch.num_rows
+        while size >= chunk:
+            table = pa.Table.from_batches(pending)
+            yield first, table.slice(0, chunk)
+            rest = table.slice(chunk)
+            pending, size = ([b for b in rest.to_batches()] if rest.num_rows else []), rest.num_rows
+            first += chunk
     if size:
         yield first, pa.Table.from_batches(pending)
 
 
-def _csv_chunks_python(path: Path, names: list[str], chunk: int, skip: int):
-    """The careful reader: rows from `skip` on, a broken record as a row with its reason."""
+def _csv_chunks_python(path: Path, names: list[str], chunk: int):
+    """The careful reader: every record a row, a broken record with its reason."""
     import pyarrow as pa
 
     width = len(names)
@@ -768,16 +777,25 @@ def _csv_chunks_python(path: Path, names: list[str], chunk: int, skip: int):
     # surrogateescape: a byte that is not UTF-8 becomes a lone surrogate, so the record can be recognised
     with open(path, encoding="utf-8-sig", errors="surrogateescape", newline="") as fh:
         reader = csv.reader(fh)
-        next(reader, None)  # the header
-        records, problems, first, seen = [], [], skip, 0
-        for rec in reader:
-            if not rec:
+        try:
+            next(reader, None)  # the header
+        except csv.Error:
+            pass  # _header() has read it already
+        records, problems, first = [], [], 0
+        while True:
+            try:
+                rec = next(reader)
+                error = None
+            except StopIteration:
+                break
+            except csv.Error as e:  # e.g. a carriage return inside an unquoted field: this line is no row
+                rec, error = None, str(e)
+            if rec is not None and not rec:
                 continue  # an empty line is no row (as pyarrow reads it)
-            seen += 1
-            if seen <= skip:
-                continue
             problem = None
-            if len(rec) != width:
+            if error is not None:
+                problem = f"de rij is geen geldige CSV ({error}); de rij is niet gelezen (regel {reader.line_num} van het bestand)"
+            elif len(rec) != width:
                 problem = (f"de rij heeft {len(rec)} {'veld' if len(rec) == 1 else 'velden'}, de kop "
                            f"{width}; de rij is niet gelezen (regel {reader.line_num} van het bestand)")
             elif any("\udc80" <= ch <= "\udcff" for field in rec for ch in field):
@@ -814,7 +832,10 @@ def _header(path: Path, fmt: str) -> list[str]:
             text = line.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise BatchError(f"de kopregel van '{path}' is geen UTF-8; sla het bestand op als UTF-8") from None
-        return next(csv.reader([text.rstrip("\r\n")]), [])
+        try:
+            return next(csv.reader([text.rstrip("\r\n")]), [])
+        except csv.Error as e:
+            raise BatchError(f"de kopregel van '{path}' is geen geldige CSV ({e})") from None
     import pyarrow.parquet as pq
 
     first = parquet_parts(path)[0][0] if path.is_dir() else path
