@@ -13,6 +13,7 @@ import attrs
 
 from . import __version__, ir
 from .check import PEILDATUM
+from .runtime import trace as EV  # the event codes of the tracer's log
 from .types import Type
 
 
@@ -153,7 +154,8 @@ class CodeGenerator:
             "    META = META",
             "",
             "    def __init__(self, facts, decisions, peildatum, tracer=None):",
-            "        self._f, self._b, self._p, self._tr = facts, decisions, peildatum, tracer",
+            "        self._f, self._b, self._p = facts, decisions, peildatum",
+            "        self._tr = None if tracer is None else tracer.emit  # R.trace: one tuple per event",
         ]
         if p.symbols:
             cls.append("        " + " = ".join(f"self._m{s.id}" for s in p.symbols) + " = UNSET")
@@ -545,13 +547,13 @@ class CodeGenerator:
             self.w(f"v = {self.value(s.default, s.type)}")
         else:
             self.w("if self._tr is not None:")
-            self.w(f"    self._tr.missing({s.id})")
+            self.w(f"    self._tr(({EV.MISSING}, {s.id}))")
             self.w(f"raise R.Missing({s.id})")
         self.indent -= 1
         self.w(f"self._m{s.id} = v")
         self.indent -= 1
         self.w("if self._tr is not None:")
-        self.w(f"    self._tr.read({s.id}, v)")
+        self.w(f"    self._tr(({EV.READ}, {s.id}, v))")
         self.w("return v")
         self.indent -= 1
 
@@ -567,7 +569,7 @@ class CodeGenerator:
             self.w(f"v = {self.value(s.default, s.type)}")
         else:
             self.w("if self._tr is not None:")
-            self.w(f"    self._tr.missing({s.id})")
+            self.w(f"    self._tr(({EV.MISSING}, {s.id}))")
             self.w(f"raise R.Missing({s.id})")
         self.indent -= 1
         self.w("else:")
@@ -575,7 +577,7 @@ class CodeGenerator:
         self.w(f"self._m{s.id} = v")
         self.indent -= 1
         self.w("if self._tr is not None:")
-        self.w(f"    self._tr.read({s.id}, v)")
+        self.w(f"    self._tr(({EV.READ}, {s.id}, v))")
         self.w("return v")
         self.indent -= 1
 
@@ -601,7 +603,7 @@ class CodeGenerator:
         self.w(f"self._m{s.id} = v")
         self.indent -= 1
         self.w("if self._tr is not None:")
-        self.w(f"    self._tr.read({s.id}, v)")
+        self.w(f"    self._tr(({EV.READ}, {s.id}, v))")
         self.w("return v")
         self.indent -= 1
 
@@ -629,10 +631,10 @@ class CodeGenerator:
         self.w("tr = self._tr")
         self.w("if v is not UNSET:")
         self.w("    if tr is not None:")
-        self.w(f"        tr.reuse({s.id})")
+        self.w(f"        tr(({EV.REUSE}, {s.id}))")
         self.w("    return v")
         self.w("if tr is not None:")
-        self.w(f"    tr.enter({s.id})")
+        self.w(f"    tr(({EV.ENTER}, {s.id}))")
         self.w("r = -1")
         self.w("try:")
         self.indent += 1
@@ -653,7 +655,7 @@ class CodeGenerator:
             self.w(f"v = {self.value(rule.value, s.type)}")
             self.w(f"win = {rule.id}")
             self.w("if tr is not None:")
-            self.w(f"    tr.rule({rule.id}, R.APPLIED)")
+            self.w(f"    tr(({EV.RULE}, {rule.id}, {EV.APPLIED!r}, None))")
         else:
             self._level(s.roots, "v", "win")
         if not simple:
@@ -670,15 +672,15 @@ class CodeGenerator:
         self.indent -= 1
         self.w("except R.Signal as sig:")
         self.w("    if tr is not None:")
-        self.w(f"        tr.abort({s.id}, sig)")
+        self.w(f"        tr(({EV.ABORT}, {s.id}, sig))")
         self.w("    raise")
         self.w("except ArithmeticError as exc:")
         self.w("    if tr is not None:")
-        self.w(f"        tr.abort({s.id}, exc)")
+        self.w(f"        tr(({EV.ABORT}, {s.id}, exc))")
         self.w(f"    raise R.Fault({s.id}, r, exc) from None")
         self.w(f"self._m{s.id} = v")
         self.w("if tr is not None:")
-        self.w(f"    tr.leave({s.id}, v, win)")
+        self.w(f"    tr(({EV.LEAVE}, {s.id}, v, win))")
         self.w("return v")
         self.indent -= 1
 
@@ -719,7 +721,7 @@ class CodeGenerator:
             self.w(f"{out} = {ex}")
             self.w(f"{win} = {exw}")
             self.w("if tr is not None:")
-            self.w(f"    tr.rule({rid}, R.OVERRIDDEN, {exw})")
+            self.w(f"    tr(({EV.RULE}, {rid}, {EV.OVERRIDDEN!r}, {exw}))")
             self.indent -= 1
             self.w("else:")
             self.indent += 1
@@ -730,17 +732,17 @@ class CodeGenerator:
         self.w(f"{out} = {self.value(rule.value, self.p.symbols[rule.symbol].type)}")
         self.w(f"{win} = {rid}")
         self.w("if tr is not None:")
-        self.w(f"    tr.rule({rid}, R.APPLIED)")
+        self.w(f"    tr(({EV.RULE}, {rid}, {EV.APPLIED!r}, None))")
         if rule.cond is not None:
             self.indent -= 1
             self.w("elif tr is not None:")
-            self.w(f"    tr.rule({rid}, R.NOT_APPLICABLE)")
+            self.w(f"    tr(({EV.RULE}, {rid}, {EV.NOT_APPLICABLE!r}, None))")
         if rule.children:
             self.indent -= 1
         if guarded:
             self.indent -= 1
             self.w("elif tr is not None:")
-            self.w(f"    tr.rule({rid}, R.NOT_IN_FORCE)")
+            self.w(f"    tr(({EV.RULE}, {rid}, {EV.NOT_IN_FORCE!r}, None))")
 
     # -- expressions
     def expr(self, e) -> str:

@@ -1,9 +1,14 @@
 """The trace: what an evaluation did, recorded only when tracing is switched on.
 
-While the rules run, the tracer only appends small tuples to one list (the generated code calls it for
-every name, rule and rounding, so this is the cost of an explanation). The nodes that explanations,
-why-not and coverage read are built from that log the first time they are asked for, by replaying it;
-the replay is the only place that knows what the events mean."""
+While the rules run, the tracer only appends small tuples to one list: the generated code calls
+`Tracer.emit` (the list's own append) for every name, rule and rounding, with the event codes below, so
+this is the whole cost of an explanation. Most events are tuples of constants, which Python builds once.
+The nodes that explanations, why-not and coverage read are built from that log the first time they are
+asked for, by replaying it; the replay is the only place that knows what the events mean.
+
+Events: (ENTER, symbol) · (REUSE, symbol) · (READ, symbol, value) · (MISSING, symbol) ·
+(RULE, rule, status, overriding rule or None) · (ROUND, site, before, after) · (LEAVE, symbol, value,
+winning rule) · (ABORT, symbol, signal) · (CLEAR,) after each requested outcome."""
 from __future__ import annotations
 
 APPLIED = "toegepast"
@@ -12,8 +17,8 @@ NOT_IN_FORCE = "niet geldig op de peildatum"
 OVERRIDDEN = "opzij gezet door uitzondering"
 DEFAULT = "standaardwaarde"
 
-# event kinds in Tracer.log
-_ENTER, _REUSE, _READ, _MISSING, _RULE, _ROUND, _LEAVE, _ABORT, _CLEAR = range(9)
+# event kinds in Tracer.log (written as numbers into generated code by codegen.py)
+ENTER, REUSE, READ, MISSING, RULE, ROUND, LEAVE, ABORT, CLEAR = range(9)
 
 
 class Node:
@@ -35,42 +40,17 @@ class Node:
 
 
 class Tracer:
-    __slots__ = ("log", "_nodes", "_built")
+    __slots__ = ("log", "emit", "_nodes", "_built")
 
     def __init__(self):
         self.log: list[tuple] = []
+        self.emit = self.log.append  # what the generated code calls: one tuple per event
         self._nodes: dict[int, Node] = {}
         self._built = 0  # len(log) when _nodes was built
 
-    # -- recording (called by the generated code; keep these cheap)
-    def enter(self, symbol: int) -> None:
-        self.log.append((_ENTER, symbol))
-
-    def reuse(self, symbol: int) -> None:
-        self.log.append((_REUSE, symbol))
-
-    def read(self, symbol: int, value) -> None:
-        self.log.append((_READ, symbol, value))
-
-    def missing(self, symbol: int) -> None:
-        """An input or decision was needed but not supplied."""
-        self.log.append((_MISSING, symbol))
-
-    def rule(self, rule: int, status: str, by: int | None = None) -> None:
-        self.log.append((_RULE, rule, status, by))
-
-    def rounding(self, site: int, before, after) -> None:
-        self.log.append((_ROUND, site, before, after))
-
-    def leave(self, symbol: int, value, winner: int | None) -> None:
-        self.log.append((_LEAVE, symbol, value, winner))
-
-    def abort(self, symbol: int, signal) -> None:
-        self.log.append((_ABORT, symbol, signal))
-
     def end_outcome(self) -> None:
         """One requested outcome is done: whatever it left open (a signal) is closed."""
-        self.log.append((_CLEAR,))
+        self.log.append((CLEAR,))
 
     # -- reading
     @property
@@ -88,33 +68,33 @@ def _replay(log: list[tuple]) -> dict[int, Node]:
     stack: list[Node] = []
     for ev in log:
         kind = ev[0]
-        if kind == _ENTER:
+        if kind == ENTER:
             node = Node(ev[1])
             nodes[ev[1]] = node
             if stack:
                 stack[-1].dep(ev[1])
             stack.append(node)
-        elif kind == _REUSE:
+        elif kind == REUSE:
             if stack:
                 stack[-1].dep(ev[1])
-        elif kind == _READ:
+        elif kind == READ:
             if ev[1] not in nodes:
                 nodes[ev[1]] = Node(ev[1], ev[2], "gelezen")
             if stack:
                 stack[-1].dep(ev[1])
-        elif kind == _MISSING:
+        elif kind == MISSING:
             nodes[ev[1]] = Node(ev[1], None, "ontbreekt")
             if stack:
                 stack[-1].dep(ev[1])
-        elif kind == _RULE:
+        elif kind == RULE:
             stack[-1].rules.append((ev[1], ev[2], ev[3]))
-        elif kind == _ROUND:
+        elif kind == ROUND:
             if stack:
                 stack[-1].roundings.append((ev[1], ev[2], ev[3]))
-        elif kind == _LEAVE:
+        elif kind == LEAVE:
             node = stack.pop()
             node.value, node.status, node.winner = ev[2], "berekend", ev[3]
-        elif kind == _ABORT:
+        elif kind == ABORT:
             node = stack.pop()
             signal = ev[2]
             if isinstance(signal, Blocked):
@@ -125,6 +105,6 @@ def _replay(log: list[tuple]) -> dict[int, Node]:
                 node.status = "ontbreekt"
             else:
                 node.status = "fout"
-        else:  # _CLEAR
+        else:  # CLEAR
             stack.clear()
     return nodes

@@ -131,7 +131,10 @@ def check_generated_module(source: str) -> ast.Module:
                 assert node.attr in runtime_names or node.attr == "Evaluation", node.attr
         if isinstance(node, ast.Call):
             f = node.func
-            if isinstance(f, ast.Name):
+            if isinstance(f, ast.Name) and f.id == "tr":  # the tracer's emit: one event tuple, code first
+                assert len(node.args) == 1 and isinstance(node.args[0], ast.Tuple), ast.unparse(node)
+                assert isinstance(node.args[0].elts[0], ast.Constant) and type(node.args[0].elts[0].value) is int
+            elif isinstance(f, ast.Name):
                 assert f.id in REDUCERS, f"aanroep van {f.id}"
             else:
                 assert isinstance(f, ast.Attribute), ast.dump(f)
