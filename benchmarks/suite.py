@@ -342,7 +342,10 @@ def main(argv=None) -> int:
     # --- targets
     R.out("doelen (issue 6)")
     target(R, "gecompileerd ≤ 1,5× handgeschreven", t_comp / t_hand <= 1.5, f"{t_comp / t_hand:.2f}×")
-    target(R, "met uitleg ≤ 5× handgeschreven", t_expl / t_hand <= 5, f"{t_expl / t_hand:.1f}×")
+    target(R, "met uitleg ≤ 5× handgeschreven (uitlegboom opgebouwd)", t_expl / t_hand <= 5,
+           f"{t_expl / t_hand:.1f}×")
+    target(R, "met uitleg ≤ 5× handgeschreven (alleen vastgelegd: trace)", t_trace / t_hand <= 5,
+           f"{t_trace / t_hand:.1f}×")
     if t_of:
         target(R, "met uitleg ≥ 5× sneller dan OpenFisca per huishouden", t_of / t_expl >= 5, f"{t_of / t_expl:.1f}×")
     if t_ofb:
