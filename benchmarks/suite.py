@@ -24,6 +24,7 @@ import decimal
 import gc
 import os
 import platform
+import re
 import subprocess
 import sys
 import textwrap
@@ -385,8 +386,6 @@ def whole_command(R: Report, a) -> None:
             if run.returncode not in (0, 1):  # 1: some rows failed (blocked), and they are in the errors file
                 R.problems.append(f"rulelang batch ({label}) eindigde met {run.returncode}: {run.stderr[-500:]}")
                 continue
-            import re
-
             counted = re.search(r"\d+ berekend, [^(;]*", run.stdout)
             R.out(f"  {label:<28} {dt:7.2f} s  {_n(c.n / dt):>12s} rijen/s   "
                   f"({counted.group(0).strip() if counted else run.stdout.strip()[-200:]})")

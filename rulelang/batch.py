@@ -733,9 +733,7 @@ def _csv_chunks(path: Path, chunk: int):
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    with open(path, "rb") as fh:
-        header = fh.readline().decode("utf-8-sig", errors="replace").rstrip("\r\n")
-    names = next(csv.reader([header.replace("\r", " ")]), [])
+    names = _header(path, "csv")  # the same column names the layout was made from
     opts = pacsv.ConvertOptions(column_types={c: pa.string() for c in names}, strings_can_be_null=True,
                                 null_values=[""], quoted_strings_can_be_null=True)
 

@@ -140,19 +140,10 @@ def calendar_months_between(a: _dt.date, b: _dt.date) -> int:
 
 
 def years_between(a: _dt.date, b: _dt.date) -> int:
-    """Whole years from a to b; someone born on 29 februari turns a year older on 28 februari.
-
-    months_between(a, b) // 12 (for b < a: minus that of b to a), written out: this is every age."""
-    sign = 1
+    """Whole years from a to b; someone born on 29 februari turns a year older on 28 februari."""
     if b < a:
-        a, b, sign = b, a, -1
-    y, m = b.year, b.month
-    n = (y - a.year) * 12 + (m - a.month)
-    if n > 0:
-        last = 29 if m == 2 and y % 4 == 0 and (y % 100 != 0 or y % 400 == 0) else _MONTH_DAYS[m]
-        if (a.day if a.day < last else last) > b.day:
-            n -= 1
-    return sign * (n // 12)
+        return -(months_between(b, a) // 12)
+    return months_between(a, b) // 12
 
 
 def days_between(a: _dt.date, b: _dt.date) -> int:
