@@ -16,7 +16,7 @@ from .runtime.values import format_value, json_value
 _PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([^{}]*)\}")
 
 
-@attrs.define
+@attrs.frozen
 class RuleNote:
     label: str
     status: str
@@ -25,27 +25,34 @@ class RuleNote:
     by: str | None = None  # the exception that set this rule aside
 
 
-@attrs.define
+_LAZY = ("value_text", "source", "explanation", "version", "decision", "problem", "roundings", "items")
+
+
 class ExplNode:
-    name: str
-    kind: str
-    status: str  # berekend | gelezen | geblokkeerd | ontbreekt | fout | niet berekend
-    value: object
-    value_text: str
-    location: str
-    source: str | None = None
-    explanation: str | None = None
-    applied: RuleNote | None = None
-    not_applied: list[RuleNote] = attrs.Factory(list)
-    roundings: list[str] = attrs.Factory(list)
-    version: str | None = None  # parameter: which dated value was used
-    decision: dict | None = None  # beslissing: who, when, why
-    blocked: dict | None = None
-    problem: str | None = None
-    question: str | None = None
-    children: list["ExplNode"] = attrs.Factory(list)
-    repeated: bool = False  # already explained higher up in the tree
-    items: list[str] = attrs.Factory(list)  # a list input: one line per item (the ledger)
+    """One name in the explanation tree. The structure (name, status, value, rules applied and not,
+    children) is built by `explain`; the texts (`_LAZY`: formatted value, citation, filled-in uitleg,
+    version, decision, problem, roundings, list items) are written the first time one of them is read,
+    so a caller that only walks the tree (why-not, coverage, the scenario checks) does not pay for them."""
+
+    __slots__ = ("name", "kind", "status", "value", "location", "question", "applied", "not_applied", "blocked",
+                 "children", "repeated", "_x", "_sid", "_node", "_signal", "_done") + tuple("_" + f for f in _LAZY)
+
+    def __init__(self, x: "Explainer", sid: int, sym: "_Sym", status: str, value, node, signal=None):
+        self._x, self._sid, self._node, self._signal, self._done = x, sid, node, signal, False
+        self.name, self.kind, self.location, self.question = sym.name, sym.kind, sym.location, sym.question
+        self.status, self.value = status, value
+        self.applied: RuleNote | None = None
+        self.not_applied: list[RuleNote] = []
+        self.blocked: dict | None = None  # precondition not met: voorwaarde, reden, bron, locatie
+        self.children: list[ExplNode] = []
+        self.repeated = False  # already explained higher up in the tree
+
+    def _texts(self) -> None:
+        self._done = True
+        self._x.texts(self)
+
+    def __repr__(self) -> str:
+        return f"ExplNode({self.name}={self.value_text}, {self.status}, {len(self.children)} gebruikt)"
 
     def to_json(self) -> dict:
         d = {"naam": self.name, "soort": self.kind, "status": self.status, "waarde": json_value(self.value),
@@ -68,6 +75,22 @@ class ExplNode:
         if self.children:
             d["gebruikt"] = [c.to_json() for c in self.children]
         return d
+
+
+def _lazy(field: str) -> property:
+    slot = "_" + field
+
+    def get(self):
+        if not self._done:
+            self._texts()
+        return getattr(self, slot)
+
+    get.__name__ = field
+    return property(get)
+
+
+for _f in _LAZY:
+    setattr(ExplNode, _f, _lazy(_f))
 
 
 @attrs.define
@@ -99,9 +122,60 @@ def _loc(d: dict) -> str:
     return f"{d['file']}:{d['line']}"
 
 
+_UNKNOWN = {"beslissing": "ONBEKEND (beslissing ontbreekt)", "invoer": "ONBEKEND (invoer ontbreekt)"}
+_STATUS_TEXT = {"geblokkeerd": "GEBLOKKEERD", "fout": "FOUT", "niet berekend": "niet berekend"}
+
+
+@attrs.define(slots=True)
+class _Sym:
+    """What the explanation needs of one symbol, read once per rule set (see _statics)."""
+
+    name: str
+    kind: str
+    location: str
+    source: str | None
+    question: str | None
+    template: str | None
+    tkind: str
+    period: str | None
+    elem: dict | None
+
+
+class _Statics:
+    """The rule set's metadata in the form the explainer reads it: per symbol a _Sym, and every RuleNote
+    (rule, status, overriding rule) made once and shared, since they do not depend on the case."""
+
+    def __init__(self, meta: dict):
+        self.syms = [_Sym(s["name"], s["kind"], _loc(s), s["source"], s["question"], s["explanation"],
+                          s["type"]["kind"], s["type"].get("period"),
+                          s["type"].get("elem") if s["type"]["kind"] == "list" else None)
+                     for s in meta["symbols"]]
+        self.notes: dict[tuple, RuleNote] = {}
+
+    def note(self, meta: dict, key: tuple) -> RuleNote:
+        rid, status, by = key
+        r = meta["rules"][rid]
+        note = self.notes[key] = RuleNote(r["label"] or "", status, _loc(r),
+                                          r["source"] or meta["symbols"][r["symbol"]]["source"],
+                                          meta["rules"][by]["label"] if by is not None else None)
+        return note
+
+
+_STATICS: dict[int, tuple[dict, _Statics]] = {}
+
+
+def _statics(meta: dict) -> _Statics:
+    hit = _STATICS.get(id(meta))
+    if hit is None or hit[0] is not meta:  # the meta is kept alive with it, so its id is not reused
+        hit = _STATICS[id(meta)] = (meta, _Statics(meta))
+    return hit[1]
+
+
 class Explainer:
     def __init__(self, meta: dict, tracer, evaluation, decisions: dict):
         self.meta, self.tracer, self.ev, self.decisions = meta, tracer, evaluation, decisions
+        self.st = _statics(meta)
+        self.nodes = tracer.nodes  # replayed once here; texts filled in later may extend the log
 
     def value_of(self, name: str):
         sid = self.meta["index"].get(name)
@@ -132,69 +206,92 @@ class Explainer:
         return _PLACEHOLDER.sub(sub, template)
 
     def build(self, sid: int, seen: set[int], signal=None) -> ExplNode:
-        meta = self.meta
-        s = meta["symbols"][sid]
-        node = self.tracer.nodes.get(sid)
-        status = node.status if node is not None else "niet berekend"
-        value = node.value if node is not None and status in ("berekend", "gelezen") else None
-        value_text = fmt(meta, sid, value) if status in ("berekend", "gelezen") else {
-            "geblokkeerd": "GEBLOKKEERD", "fout": "FOUT",
-            "ontbreekt": {"beslissing": "ONBEKEND (beslissing ontbreekt)", "invoer": "ONBEKEND (invoer ontbreekt)"}.get(
-                s["kind"], "ONBEKEND (gegevens ontbreken)"),
-        }.get(status, "niet berekend")
-        out = ExplNode(s["name"], s["kind"], status, value, value_text, _loc(s), s["source"],
-                       question=s["question"])
+        """The tree's structure: statuses, values, the rules applied and not applied, the children."""
+        sym = self.st.syms[sid]
+        node = self.nodes.get(sid)
+        if node is None:
+            status, value = ("ontbreekt" if sym.kind in ("invoer", "beslissing") else "niet berekend"), None
+        else:
+            status = node.status
+            value = node.value if status in ("berekend", "gelezen") else None
+        out = ExplNode(self, sid, sym, status, value, node, signal)
         if sid in seen:
             out.repeated = True
             return out
         seen.add(sid)  # shared across the tree: each name is explained once, where it is first used
-        if s["kind"] == "parameter" and status == "gelezen":
-            for v in s["versions"]:
-                if (v["start"] is None or v["start"] <= self.ev._p) and (v["end"] is None or self.ev._p < v["end"]):
-                    out.version = _validity_text(v["start"], v["end"]) if (v["start"] or v["end"]) else None
-                    out.source = v["source"] or s["source"]
-        if s["kind"] == "beslissing":
-            d = self.decisions.get(s["name"])
-            if d is not None:
-                out.decision = {"door": d.by, "datum": json_value(d.date), "motivering": d.motivation,
-                                "datum_tekst": format_value(d.date, "date") if d.date else None}
-            elif status == "gelezen":
-                out.decision = {"door": None, "datum": None, "motivering": "standaardwaarde (geen beslissing vastgelegd)"}
-        if s["type"]["kind"] == "list" and status == "gelezen" and value:
-            out.items = [format_item(meta, s["type"]["elem"], item) for item in value]
-        if s["kind"] in ("invoer", "beslissing") and status == "niet berekend":
-            out.status = "ontbreekt"
-            out.value_text = "ONBEKEND (beslissing ontbreekt)" if s["kind"] == "beslissing" else "ONBEKEND (invoer ontbreekt)"
         if node is None:
             return out
-        # rules
-        for rid, rstatus, by in node.rules:
-            r = meta["rules"][rid]
-            note = RuleNote(r["label"] or "", rstatus, _loc(r), r["source"] or s["source"],
-                            meta["rules"][by]["label"] if by is not None else None)
-            if rstatus == APPLIED:
+        notes, meta = self.st.notes, self.meta
+        for key in node.rules:
+            note = notes.get(key) or self.st.note(meta, key)
+            if note.status == APPLIED:
                 out.applied = note
-                template = r["explanation"] or s["explanation"]
-                if template:
-                    out.explanation = self.fill(template, value_text)
-                out.source = r["source"] or s["source"]
             else:
                 out.not_applied.append(note)
-        if out.applied is None and s["explanation"] and status == "berekend":
-            out.explanation = self.fill(s["explanation"], value_text)
-        for site, before, after in node.roundings:
-            rs = meta["roundings"][site]
-            out.roundings.append(f"{_round_text(rs)}: {format_value(before, 'money')} → "
-                                 f"{format_value(after, 'money')} ({rs['file']}:{rs['line']})")
         if node.blocked is not None:
+            s = meta["symbols"][sid]
             pre = s["preconditions"][node.blocked]
             out.blocked = {"voorwaarde": pre["label"], "reden": pre["reason"] or "niet voldaan aan een "
                            "procedurele voorwaarde", "bron": pre["source"], "locatie": f"{s['file']}:{pre['line']}"}
-        if signal is not None and (status in ("fout", "ontbreekt") or (status == "geblokkeerd" and node.blocked is None)):
-            out.problem = describe_signal(meta, signal, self.ev._p)
+        children = out.children
         for dep in node.deps:
-            out.children.append(self.build(dep, seen))
+            children.append(self.build(dep, seen))
         return out
+
+    def texts(self, out: ExplNode) -> None:
+        """Write a node's texts (the `_LAZY` fields), the first time any of them is read."""
+        meta, sid, node, status = self.meta, out._sid, out._node, out.status
+        sym = self.st.syms[sid]
+        if status in ("berekend", "gelezen"):
+            value_text = format_value(out.value, sym.tkind, sym.period)
+        elif status == "ontbreekt":
+            value_text = _UNKNOWN.get(sym.kind, "ONBEKEND (gegevens ontbreken)")
+        else:
+            value_text = _STATUS_TEXT.get(status, "niet berekend")
+        out._value_text, out._source, out._explanation, out._version = value_text, sym.source, None, None
+        out._decision = out._problem = None
+        out._roundings, out._items = [], []
+        if out.repeated:
+            return
+        if sym.kind == "parameter" and status == "gelezen":
+            p = self.ev._p
+            for v in meta["symbols"][sid]["versions"]:
+                if (v["start"] is None or v["start"] <= p) and (v["end"] is None or p < v["end"]):
+                    out._version = _validity_text(v["start"], v["end"]) if (v["start"] or v["end"]) else None
+                    out._source = v["source"] or sym.source
+        if sym.kind == "beslissing":
+            d = self.decisions.get(sym.name)
+            if d is not None:
+                out._decision = {"door": d.by, "datum": json_value(d.date), "motivering": d.motivation,
+                                 "datum_tekst": format_value(d.date, "date") if d.date else None}
+            elif status == "gelezen":
+                out._decision = {"door": None, "datum": None,
+                                 "motivering": "standaardwaarde (geen beslissing vastgelegd)"}
+        if sym.elem is not None and status == "gelezen" and out.value:
+            out._items = [format_item(meta, sym.elem, item) for item in out.value]
+        if node is None:
+            return
+        if out.applied is not None:
+            r = _applied_rule(meta, node)
+            template = r["explanation"] or sym.template
+            if template:
+                out._explanation = self.fill(template, value_text)
+            out._source = r["source"] or sym.source
+        elif sym.template and status == "berekend":
+            out._explanation = self.fill(sym.template, value_text)
+        for site, before, after in node.roundings:
+            rs = meta["roundings"][site]
+            out._roundings.append(f"{_round_text(rs)}: {format_value(before, 'money')} → "
+                                  f"{format_value(after, 'money')} ({rs['file']}:{rs['line']})")
+        if out._signal is not None and (status in ("fout", "ontbreekt")
+                                        or (status == "geblokkeerd" and node.blocked is None)):
+            out._problem = describe_signal(meta, out._signal, self.ev._p)
+
+
+def _applied_rule(meta: dict, node) -> dict:
+    """The rule recorded as applied (the last one, as the tree shows it)."""
+    rid = [key[0] for key in node.rules if key[1] == APPLIED][-1]
+    return meta["rules"][rid]
 
 
 def format_item(meta: dict, typ: dict, item) -> str:

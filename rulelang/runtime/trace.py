@@ -22,15 +22,20 @@ ENTER, REUSE, READ, MISSING, RULE, ROUND, LEAVE, ABORT, CLEAR = range(9)
 
 
 class Node:
+    """One name as the evaluation used it. A name that was only read (an input, parameter or decision)
+    has no rules, dependencies or roundings: it keeps the shared empty tuples, so the replay allocates
+    lists only for the names it computes."""
+
     __slots__ = ("symbol", "value", "status", "rules", "deps", "roundings", "blocked", "winner")
 
-    def __init__(self, symbol: int, value=None, status: str = "bezig"):
+    def __init__(self, symbol: int, value=None, status: str = "bezig", computed: bool = True):
         self.symbol = symbol
         self.value = value
         self.status = status
-        self.rules: list[tuple[int, str, int | None]] = []  # (rule id, status, overriding rule id)
-        self.deps: list[int] = []
-        self.roundings: list[tuple[int, object, object]] = []
+        # (rule id, status, overriding rule id) · symbol ids in first-use order · (site, before, after)
+        self.rules: list[tuple[int, str, int | None]] | tuple = [] if computed else ()
+        self.deps: list[int] | tuple = [] if computed else ()
+        self.roundings: list[tuple[int, object, object]] | tuple = ()
         self.blocked: int | None = None
         self.winner: int | None = None
 
@@ -40,13 +45,14 @@ class Node:
 
 
 class Tracer:
-    __slots__ = ("log", "emit", "_nodes", "_built")
+    __slots__ = ("log", "emit", "_nodes", "_built", "_stack")
 
     def __init__(self):
         self.log: list[tuple] = []
         self.emit = self.log.append  # what the generated code calls: one tuple per event
         self._nodes: dict[int, Node] = {}
-        self._built = 0  # len(log) when _nodes was built
+        self._built = 0  # how much of the log _nodes reflects
+        self._stack: list[Node] = []  # the replay's open names at that point
 
     def end_outcome(self) -> None:
         """One requested outcome is done: whatever it left open (a signal) is closed."""
@@ -55,47 +61,61 @@ class Tracer:
     # -- reading
     @property
     def nodes(self) -> dict[int, Node]:
+        """Symbol id -> Node. Replayed incrementally: values looked up later (an explanation filling in
+        a template) only add their own events, so the earlier part of the log is never replayed twice."""
         if self._built != len(self.log):
-            self._nodes = _replay(self.log)
-            self._built = len(self.log)
+            self._built = _replay(self.log, self._built, self._nodes, self._stack)
         return self._nodes
 
 
-def _replay(log: list[tuple]) -> dict[int, Node]:
+def _replay(log: list[tuple], start: int, nodes: dict[int, Node], stack: list[Node]) -> int:
+    """Replay log[start:] into nodes (the stack carries over between calls); returns where it stopped.
+    The branches are ordered by how often the event occurs (RULE, READ, REUSE, ENTER/LEAVE)."""
     from .signals import Blocked, Missing
 
-    nodes: dict[int, Node] = {}
-    stack: list[Node] = []
-    for ev in log:
+    push, pop = stack.append, stack.pop
+    end = len(log)
+    for i in range(start, end):
+        ev = log[i]
         kind = ev[0]
-        if kind == ENTER:
-            node = Node(ev[1])
-            nodes[ev[1]] = node
+        if kind == RULE:
+            stack[-1].rules.append(ev[1:])
+        elif kind == READ:
+            sid = ev[1]
+            if sid not in nodes:
+                nodes[sid] = Node(sid, ev[2], "gelezen", False)
             if stack:
-                stack[-1].dep(ev[1])
-            stack.append(node)
+                deps = stack[-1].deps
+                if sid not in deps:
+                    deps.append(sid)
         elif kind == REUSE:
             if stack:
-                stack[-1].dep(ev[1])
-        elif kind == READ:
-            if ev[1] not in nodes:
-                nodes[ev[1]] = Node(ev[1], ev[2], "gelezen")
+                deps = stack[-1].deps
+                if ev[1] not in deps:
+                    deps.append(ev[1])
+        elif kind == ENTER:
+            sid = ev[1]
+            node = nodes[sid] = Node(sid)
             if stack:
-                stack[-1].dep(ev[1])
-        elif kind == MISSING:
-            nodes[ev[1]] = Node(ev[1], None, "ontbreekt")
-            if stack:
-                stack[-1].dep(ev[1])
-        elif kind == RULE:
-            stack[-1].rules.append((ev[1], ev[2], ev[3]))
+                deps = stack[-1].deps
+                if sid not in deps:
+                    deps.append(sid)
+            push(node)
+        elif kind == LEAVE:
+            node = pop()
+            node.value, node.status, node.winner = ev[2], "berekend", ev[3]
+        elif kind == CLEAR:
+            stack.clear()
         elif kind == ROUND:
             if stack:
-                stack[-1].roundings.append((ev[1], ev[2], ev[3]))
-        elif kind == LEAVE:
-            node = stack.pop()
-            node.value, node.status, node.winner = ev[2], "berekend", ev[3]
-        elif kind == ABORT:
-            node = stack.pop()
+                top = stack[-1]
+                top.roundings = [*top.roundings, ev[1:]]  # rare: a new list rather than one per node
+        elif kind == MISSING:
+            nodes[ev[1]] = Node(ev[1], None, "ontbreekt", False)
+            if stack:
+                stack[-1].dep(ev[1])
+        else:  # ABORT
+            node = pop()
             signal = ev[2]
             if isinstance(signal, Blocked):
                 node.status = "geblokkeerd"
@@ -105,6 +125,4 @@ def _replay(log: list[tuple]) -> dict[int, Node]:
                 node.status = "ontbreekt"
             else:
                 node.status = "fout"
-        else:  # CLEAR
-            stack.clear()
-    return nodes
+    return end
