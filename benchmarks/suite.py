@@ -5,8 +5,10 @@
 
 (a) rulelang compiled, tracing off — the generated untraced class, as `rulelang batch` calls it, and through
     the public `evaluate()` (which also checks the facts for floats and builds result objects);
-(b) rulelang with full explanation — `evaluate(…, trace=True)` plus `rulelang.explain.explain` of the
-    decision (algemene_bijstand: the tree with every part, rule, value and citation);
+(b) rulelang with full explanation — `evaluate(…, trace=True)` (the trace alone), plus
+    `rulelang.explain.explain` of the decision (algemene_bijstand: the tree with every part, value and rule
+    applied or not), plus that tree rendered as the text a consultant reads (every citation, uitleg sentence
+    and formatted amount);
 (c) hand-written plain Python (benchmarks/handwritten.py), the baseline;
 (d) OpenFisca (benchmarks/openfisca_bijstand): one simulation per household, and vectorised (one
     simulation per month for the whole caseload);
@@ -172,6 +174,7 @@ def main(argv=None) -> int:
     R = Report()
     from rulelang.compiler import compile_rules, compile_to_python
     from rulelang.explain import explain
+    from rulelang.render.explanation import to_text
     from rulelang.runtime import evaluate
 
     R.out(f"rulelang benchmark — {platform.python_implementation()} {platform.python_version()}, "
@@ -264,6 +267,13 @@ def main(argv=None) -> int:
             explain(cls.META, tracer, ev, d, C.MAIN, "benchmark", res[C.MAIN].signal)
 
     t_expl = best(explained, rounds) / n_expl
+
+    def as_text():
+        for f, d, p in sub:
+            ev, res, tracer = evaluate(cls, f, d, p, names, trace=True)
+            to_text(explain(cls.META, tracer, ev, d, C.MAIN, "benchmark", res[C.MAIN].signal))
+
+    t_text = best(as_text, rounds) / n_expl
     t_trace = best(lambda: [evaluate(cls, f, d, p, names, trace=True) for f, d, p in sub], rounds) / n_expl
     t_of = t_ofv = None
     if of is not None:
@@ -282,7 +292,8 @@ def main(argv=None) -> int:
     rows = [("(c) handgeschreven Python", t_hand), ("(a) rulelang, gecompileerd, zonder tracing", t_comp),
             ("(a) rulelang, via evaluate() (met float-controle)", t_eval),
             ("(b) rulelang, met tracing (zonder uitlegboom)", t_trace),
-            ("(b) rulelang, met volledige uitleg", t_expl)]
+            ("(b) rulelang, met volledige uitleg (boom opgebouwd)", t_expl),
+            ("(b) rulelang, uitleg als tekst (wat de consulent leest)", t_text)]
     if of is not None:
         rows += [("(d) OpenFisca, één simulatie per huishouden", t_of), ("(d) OpenFisca, gevectoriseerd", t_ofv)]
     for label, tt in rows:

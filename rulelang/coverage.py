@@ -51,7 +51,7 @@ class Coverage:
         self.scenarios += 1
         rules = meta["rules"]
         for node in tracer.nodes.values():
-            for rid, status, _ in node.rules:
+            for _, rid, status, _ in node.rules:
                 r = rules[rid]
                 if status == APPLIED:
                     self.items[("regel", r["file"], r["line"], r["col"])].covered = True

@@ -34,22 +34,31 @@ class ExplNode:
     version, decision, problem, roundings, list items) are written the first time one of them is read,
     so a caller that only walks the tree (why-not, coverage, the scenario checks) does not pay for them."""
 
-    __slots__ = ("name", "kind", "status", "value", "location", "question", "applied", "not_applied", "blocked",
-                 "children", "repeated", "_x", "_sid", "_node", "_signal", "_done") + tuple("_" + f for f in _LAZY)
+    __slots__ = ("status", "value", "applied", "not_applied", "blocked", "children", "repeated", "_x", "_sym",
+                 "_node", "_signal", "__dict__")  # the texts go into __dict__ once written
 
-    def __init__(self, x: "Explainer", sid: int, sym: "_Sym", status: str, value, node, signal=None):
-        self._x, self._sid, self._node, self._signal, self._done = x, sid, node, signal, False
-        self.name, self.kind, self.location, self.question = sym.name, sym.kind, sym.location, sym.question
+    def __init__(self, x: "Explainer", sym: "_Sym", status: str, value, node, signal=None):
+        self._x, self._sym, self._node, self._signal = x, sym, node, signal
         self.status, self.value = status, value
         self.applied: RuleNote | None = None
-        self.not_applied: list[RuleNote] = []
+        self.not_applied: list[RuleNote] | tuple = ()  # a list once there is one
         self.blocked: dict | None = None  # precondition not met: voorwaarde, reden, bron, locatie
         self.children: list[ExplNode] = []
         self.repeated = False  # already explained higher up in the tree
 
-    def _texts(self) -> None:
-        self._done = True
+    # what the rule set says of this name (the same for every case)
+    name = property(lambda self: self._sym.name)
+    kind = property(lambda self: self._sym.kind)
+    location = property(lambda self: self._sym.location)
+    question = property(lambda self: self._sym.question)
+
+    def __getattr__(self, field: str):
+        """Only called for an attribute not yet set: the first read of a text writes all of them (after
+        that they are ordinary attributes, read without this call)."""
+        if field not in _LAZY or "value_text" in self.__dict__:
+            raise AttributeError(field)
         self._x.texts(self)
+        return self.__dict__[field]
 
     def __repr__(self) -> str:
         return f"ExplNode({self.name}={self.value_text}, {self.status}, {len(self.children)} gebruikt)"
@@ -75,22 +84,6 @@ class ExplNode:
         if self.children:
             d["gebruikt"] = [c.to_json() for c in self.children]
         return d
-
-
-def _lazy(field: str) -> property:
-    slot = "_" + field
-
-    def get(self):
-        if not self._done:
-            self._texts()
-        return getattr(self, slot)
-
-    get.__name__ = field
-    return property(get)
-
-
-for _f in _LAZY:
-    setattr(ExplNode, _f, _lazy(_f))
 
 
 @attrs.define
@@ -130,6 +123,7 @@ _STATUS_TEXT = {"geblokkeerd": "GEBLOKKEERD", "fout": "FOUT", "niet berekend": "
 class _Sym:
     """What the explanation needs of one symbol, read once per rule set (see _statics)."""
 
+    sid: int
     name: str
     kind: str
     location: str
@@ -146,14 +140,40 @@ class _Statics:
     (rule, status, overriding rule) made once and shared, since they do not depend on the case."""
 
     def __init__(self, meta: dict):
-        self.syms = [_Sym(s["name"], s["kind"], _loc(s), s["source"], s["question"], s["explanation"],
+        self.syms = [_Sym(i, s["name"], s["kind"], _loc(s), s["source"], s["question"], s["explanation"],
                           s["type"]["kind"], s["type"].get("period"),
                           s["type"].get("elem") if s["type"]["kind"] == "list" else None)
-                     for s in meta["symbols"]]
+                     for i, s in enumerate(meta["symbols"])]
         self.notes: dict[tuple, RuleNote] = {}
+        self._templates: dict[str, list] = {}
+        self._versions: dict[int, list] = {}
+
+    def template(self, text: str) -> list:
+        """An uitleg template split once into literal text (str) and placeholders (a 1-tuple: the name)."""
+        parts = self._templates.get(text)
+        if parts is None:
+            parts, at = [], 0
+            for m in _PLACEHOLDER.finditer(text):
+                parts.append(text[at:m.start()])
+                tok = m.group(0)
+                parts.append("{" if tok == "{{" else "}" if tok == "}}" else (m.group(1).strip(),))
+                at = m.end()
+            parts.append(text[at:])
+            parts = self._templates[text] = [p for p in parts if p != ""]
+        return parts
+
+    def versions(self, meta: dict, sid: int) -> list[tuple]:
+        """A parameter's versions as (start, end, validity text or None, source)."""
+        out = self._versions.get(sid)
+        if out is None:
+            out = self._versions[sid] = [
+                (v["start"], v["end"], _validity_text(v["start"], v["end"]) if (v["start"] or v["end"]) else None,
+                 v["source"]) for v in meta["symbols"][sid]["versions"]]
+        return out
 
     def note(self, meta: dict, key: tuple) -> RuleNote:
-        rid, status, by = key
+        """key: the RULE event (RULE, rule id, status, overriding rule id)."""
+        _, rid, status, by = key
         r = meta["rules"][rid]
         note = self.notes[key] = RuleNote(r["label"] or "", status, _loc(r),
                                           r["source"] or meta["symbols"][r["symbol"]]["source"],
@@ -176,6 +196,15 @@ class Explainer:
         self.meta, self.tracer, self.ev, self.decisions = meta, tracer, evaluation, decisions
         self.st = _statics(meta)
         self.nodes = tracer.nodes  # replayed once here; texts filled in later may extend the log
+        self.decision_nodes: list[ExplNode] = []  # each decision, where it is first explained (pre-order)
+        self._texts: dict[int, str] = {}  # symbol id -> its value in words (a value is often shown twice)
+
+    def value_text(self, sid: int, value) -> str:
+        text = self._texts.get(sid)
+        if text is None:
+            sym = self.st.syms[sid]
+            text = self._texts[sid] = format_value(value, sym.tkind, sym.period)
+        return text
 
     def value_of(self, name: str):
         sid = self.meta["index"].get(name)
@@ -183,27 +212,25 @@ class Explainer:
             return None, "?"
         node = self.tracer.nodes.get(sid)
         if node is not None and node.status in ("berekend", "gelezen"):
-            return node.value, fmt(self.meta, sid, node.value)
+            return node.value, self.value_text(sid, node.value)
         try:
             v = self.ev.value(name)
         except (signals.Signal, ArithmeticError):
             return None, "?"
-        return v, fmt(self.meta, sid, v)
+        return v, self.value_text(sid, v)
 
     def fill(self, template: str, own_value_text: str) -> str:
-        def sub(m):
-            if m.group(0) == "{{":
-                return "{"
-            if m.group(0) == "}}":
-                return "}"
-            name = m.group(1).strip()
-            if name in ("waarde", "value"):
-                return own_value_text
-            if name in ("peildatum", "reference_date"):
-                return format_value(self.ev._p, "date")
-            return self.value_of(name)[1]
-
-        return _PLACEHOLDER.sub(sub, template)
+        out = []
+        for part in self.st.template(template):
+            if part.__class__ is str:
+                out.append(part)
+            elif part[0] in ("waarde", "value"):
+                out.append(own_value_text)
+            elif part[0] in ("peildatum", "reference_date"):
+                out.append(format_value(self.ev._p, "date"))
+            else:
+                out.append(self.value_of(part[0])[1])
+        return "".join(out)
 
     def build(self, sid: int, seen: set[int], signal=None) -> ExplNode:
         """The tree's structure: statuses, values, the rules applied and not applied, the children."""
@@ -214,20 +241,25 @@ class Explainer:
         else:
             status = node.status
             value = node.value if status in ("berekend", "gelezen") else None
-        out = ExplNode(self, sid, sym, status, value, node, signal)
+        out = ExplNode(self, sym, status, value, node, signal)
         if sid in seen:
             out.repeated = True
             return out
         seen.add(sid)  # shared across the tree: each name is explained once, where it is first used
+        if sym.kind == "beslissing":
+            self.decision_nodes.append(out)
         if node is None:
             return out
         notes, meta = self.st.notes, self.meta
+        not_applied = []
         for key in node.rules:
             note = notes.get(key) or self.st.note(meta, key)
             if note.status == APPLIED:
                 out.applied = note
             else:
-                out.not_applied.append(note)
+                not_applied.append(note)
+        if not_applied:
+            out.not_applied = not_applied
         if node.blocked is not None:
             s = meta["symbols"][sid]
             pre = s["preconditions"][node.blocked]
@@ -240,57 +272,57 @@ class Explainer:
 
     def texts(self, out: ExplNode) -> None:
         """Write a node's texts (the `_LAZY` fields), the first time any of them is read."""
-        meta, sid, node, status = self.meta, out._sid, out._node, out.status
-        sym = self.st.syms[sid]
+        meta, sym, node, status = self.meta, out._sym, out._node, out.status
+        sid = sym.sid
         if status in ("berekend", "gelezen"):
-            value_text = format_value(out.value, sym.tkind, sym.period)
+            value_text = self.value_text(sid, out.value)
         elif status == "ontbreekt":
             value_text = _UNKNOWN.get(sym.kind, "ONBEKEND (gegevens ontbreken)")
         else:
             value_text = _STATUS_TEXT.get(status, "niet berekend")
-        out._value_text, out._source, out._explanation, out._version = value_text, sym.source, None, None
-        out._decision = out._problem = None
-        out._roundings, out._items = [], []
+        out.value_text, out.source, out.explanation, out.version = value_text, sym.source, None, None
+        out.decision = out.problem = None
+        out.roundings, out.items = [], []
         if out.repeated:
             return
         if sym.kind == "parameter" and status == "gelezen":
             p = self.ev._p
-            for v in meta["symbols"][sid]["versions"]:
-                if (v["start"] is None or v["start"] <= p) and (v["end"] is None or p < v["end"]):
-                    out._version = _validity_text(v["start"], v["end"]) if (v["start"] or v["end"]) else None
-                    out._source = v["source"] or sym.source
+            for start, end, text, source in self.st.versions(meta, sid):
+                if (start is None or start <= p) and (end is None or p < end):
+                    out.version = text
+                    out.source = source or sym.source
         if sym.kind == "beslissing":
             d = self.decisions.get(sym.name)
             if d is not None:
-                out._decision = {"door": d.by, "datum": json_value(d.date), "motivering": d.motivation,
+                out.decision = {"door": d.by, "datum": json_value(d.date), "motivering": d.motivation,
                                  "datum_tekst": format_value(d.date, "date") if d.date else None}
             elif status == "gelezen":
-                out._decision = {"door": None, "datum": None,
+                out.decision = {"door": None, "datum": None,
                                  "motivering": "standaardwaarde (geen beslissing vastgelegd)"}
         if sym.elem is not None and status == "gelezen" and out.value:
-            out._items = [format_item(meta, sym.elem, item) for item in out.value]
+            out.items = [format_item(meta, sym.elem, item) for item in out.value]
         if node is None:
             return
         if out.applied is not None:
             r = _applied_rule(meta, node)
             template = r["explanation"] or sym.template
             if template:
-                out._explanation = self.fill(template, value_text)
-            out._source = r["source"] or sym.source
+                out.explanation = self.fill(template, value_text)
+            out.source = r["source"] or sym.source
         elif sym.template and status == "berekend":
-            out._explanation = self.fill(sym.template, value_text)
+            out.explanation = self.fill(sym.template, value_text)
         for site, before, after in node.roundings:
             rs = meta["roundings"][site]
-            out._roundings.append(f"{_round_text(rs)}: {format_value(before, 'money')} → "
+            out.roundings.append(f"{_round_text(rs)}: {format_value(before, 'money')} → "
                                   f"{format_value(after, 'money')} ({rs['file']}:{rs['line']})")
         if out._signal is not None and (status in ("fout", "ontbreekt")
                                         or (status == "geblokkeerd" and node.blocked is None)):
-            out._problem = describe_signal(meta, out._signal, self.ev._p)
+            out.problem = describe_signal(meta, out._signal, self.ev._p)
 
 
 def _applied_rule(meta: dict, node) -> dict:
     """The rule recorded as applied (the last one, as the tree shows it)."""
-    rid = [key[0] for key in node.rules if key[1] == APPLIED][-1]
+    rid = [key[1] for key in node.rules if key[2] == APPLIED][-1]
     return meta["rules"][rid]
 
 
@@ -367,19 +399,12 @@ def _arith_text(err) -> str:
     return "ongeldige berekening"
 
 
-def collect_decisions(node: ExplNode, out: list[ExplNode] | None = None) -> list[ExplNode]:
-    out = [] if out is None else out
-    if node.kind == "beslissing" and not node.repeated and all(n.name != node.name for n in out):
-        out.append(node)
-    for c in node.children:
-        collect_decisions(c, out)
-    return out
-
-
 def explain(meta: dict, tracer, evaluation, decisions: dict, name: str, scenario: str, signal=None) -> Explanation:
     sid = meta["index"][name]
-    root = Explainer(meta, tracer, evaluation, decisions).build(sid, set(), signal)
-    return Explanation(scenario, evaluation._p, root, collect_decisions(root))
+    x = Explainer(meta, tracer, evaluation, decisions)
+    root = x.build(sid, set(), signal)
+    found, x.decision_nodes = x.decision_nodes, None  # no cycle back from the explainer to the nodes
+    return Explanation(scenario, evaluation._p, root, found)
 
 
 def applied_rules(node: ExplNode, out: set | None = None) -> set[tuple[str, str]]:

@@ -11,6 +11,8 @@ Events: (ENTER, symbol) · (REUSE, symbol) · (READ, symbol, value) · (MISSING,
 winning rule) · (ABORT, symbol, signal) · (CLEAR,) after each requested outcome."""
 from __future__ import annotations
 
+from .signals import Blocked, Missing
+
 APPLIED = "toegepast"
 NOT_APPLICABLE = "niet van toepassing"
 NOT_IN_FORCE = "niet geldig op de peildatum"
@@ -32,8 +34,9 @@ class Node:
         self.symbol = symbol
         self.value = value
         self.status = status
-        # (rule id, status, overriding rule id) · symbol ids in first-use order · (site, before, after)
-        self.rules: list[tuple[int, str, int | None]] | tuple = [] if computed else ()
+        # RULE events as logged: (RULE, rule id, status, overriding rule id) · symbol ids in first-use
+        # order · (site, before, after)
+        self.rules: list[tuple[int, int, str, int | None]] | tuple = [] if computed else ()
         self.deps: list[int] | tuple = [] if computed else ()
         self.roundings: list[tuple[int, object, object]] | tuple = ()
         self.blocked: int | None = None
@@ -71,51 +74,53 @@ class Tracer:
 def _replay(log: list[tuple], start: int, nodes: dict[int, Node], stack: list[Node]) -> int:
     """Replay log[start:] into nodes (the stack carries over between calls); returns where it stopped.
     The branches are ordered by how often the event occurs (RULE, READ, REUSE, ENTER/LEAVE)."""
-    from .signals import Blocked, Missing
-
     push, pop = stack.append, stack.pop
+    top = stack[-1] if stack else None  # the name being computed
     end = len(log)
     for i in range(start, end):
         ev = log[i]
         kind = ev[0]
         if kind == RULE:
-            stack[-1].rules.append(ev[1:])
+            top.rules.append(ev)  # kept whole: slicing off the code would cost a new tuple per rule
         elif kind == READ:
             sid = ev[1]
             if sid not in nodes:
                 nodes[sid] = Node(sid, ev[2], "gelezen", False)
-            if stack:
-                deps = stack[-1].deps
+            if top is not None:
+                deps = top.deps
                 if sid not in deps:
                     deps.append(sid)
         elif kind == REUSE:
-            if stack:
-                deps = stack[-1].deps
+            if top is not None:
+                deps = top.deps
                 if ev[1] not in deps:
                     deps.append(ev[1])
         elif kind == ENTER:
             sid = ev[1]
             node = nodes[sid] = Node(sid)
-            if stack:
-                deps = stack[-1].deps
+            if top is not None:
+                deps = top.deps
                 if sid not in deps:
                     deps.append(sid)
             push(node)
+            top = node
         elif kind == LEAVE:
             node = pop()
             node.value, node.status, node.winner = ev[2], "berekend", ev[3]
+            top = stack[-1] if stack else None
         elif kind == CLEAR:
             stack.clear()
+            top = None
         elif kind == ROUND:
-            if stack:
-                top = stack[-1]
+            if top is not None:
                 top.roundings = [*top.roundings, ev[1:]]  # rare: a new list rather than one per node
         elif kind == MISSING:
             nodes[ev[1]] = Node(ev[1], None, "ontbreekt", False)
-            if stack:
-                stack[-1].dep(ev[1])
+            if top is not None:
+                top.dep(ev[1])
         else:  # ABORT
             node = pop()
+            top = stack[-1] if stack else None
             signal = ev[2]
             if isinstance(signal, Blocked):
                 node.status = "geblokkeerd"
