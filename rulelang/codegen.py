@@ -779,6 +779,10 @@ class CodeGenerator:
             return self.value_const(s.versions[0].value, s.type)
         if self.fast and e.symbol in self._safe_defs():
             return f"({self.value(self._safe_defs()[e.symbol].value, self.p.symbols[e.symbol].type)})"
+        sym = self.p.symbols[e.symbol]
+        if self.fast and sym.kind == "invoer" and isinstance(sym.default, ir.Const) and self._memo_free(sym):
+            # an input with a constant default, read here only: the dict lookup itself, no method call
+            return f"self._f.get({sym.name!r}, {self.value(sym.default, sym.type)})"
         if self.fast and self._uses().get(e.symbol, 0) > 1:
             # used in more places: read the memo here and call the method only the first time
             return f"(self._m{e.symbol} if self._m{e.symbol} is not UNSET else self.s{e.symbol}())"

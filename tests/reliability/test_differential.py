@@ -106,8 +106,8 @@ def test_the_differential_test_notices_a_wrong_answer(tmp_path):
     Broken.GETTERS = tuple(broken_getters)
     Broken.UNTRACED = Broken  # also when evaluate() picks a class without tracing
     facts = {"x": Decimal("2.00")}
-    assert compare(program, cls, facts, {}, _dt._dt.date(2026, 1, 1)) == []
-    problems = compare(program, Broken, facts, {}, _dt._dt.date(2026, 1, 1))
+    assert compare(program, cls, facts, {}, _dt.date(2026, 1, 1)) == []
+    problems = compare(program, Broken, facts, {}, _dt.date(2026, 1, 1))
     assert problems and problems[0].startswith("y: gecompileerd ('ok', ('dec', '0'), None) ≠ interpreter")
 
 
@@ -129,7 +129,7 @@ uitkomst deling: getal
 """
     program, cls, diags = compile_text(tmp_path, text)
     assert not diags
-    p = _dt._dt.date(2026, 1, 1)
+    p = _dt.date(2026, 1, 1)
     yes = {"b": Decision(True, "college", p, "m")}
     for facts, decisions, status in [({"x": 2}, yes, "ok"), ({"x": 7}, yes, "fout"), ({"x": 0}, yes, "fout"),
                                      ({}, yes, "ontbreekt"), ({"x": 2}, {}, "ontbreekt"),
