@@ -455,7 +455,6 @@ class CodeGenerator:
         exactly one of the two applies and b's condition need not be evaluated again."""
         self.w(f"{win} = -1")
         maybe_won = False  # can `win` be set here? (not before the first rule that can apply)
-        deciders: list[tuple[int, object]] = []  # (id, condition) of each rule before this one that can win
         i = 0
         while i < len(rule_ids):
             rule = self.p.rules[rule_ids[i]]
@@ -482,17 +481,11 @@ class CodeGenerator:
                 self.indent += 1
             self.w(f"r = {rid}")
             if rule.cond is not None:
-                # a rule that won before and whose condition rules this one out: skip evaluating it again
-                skip = [] if rule.children else [d for d, cond in deciders if _excludes(cond, rule.cond)]
-                self.w(f"if {win} not in {tuple(skip)!r} and {self.expr(rule.cond)}:" if skip
-                       else f"if {self.expr(rule.cond)}:")
+                self.w(f"if {self.expr(rule.cond)}:")
                 self.indent += 1
             self._fast_apply(self.value(rule.value, self.p.symbols[sym].type), str(rid), out, win, sym, maybe_won)
             if rule.cond is not None:
                 self.indent -= 1
-            deciders.append((rid, rule.cond))
-            if pair:
-                deciders.append((nxt.id, nxt.cond))
             if pair:
                 self.w("else:")
                 self.w(f"    r = {nxt.id}")
@@ -779,10 +772,6 @@ class CodeGenerator:
             return self.value_const(s.versions[0].value, s.type)
         if self.fast and e.symbol in self._safe_defs():
             return f"({self.value(self._safe_defs()[e.symbol].value, self.p.symbols[e.symbol].type)})"
-        sym = self.p.symbols[e.symbol]
-        if self.fast and sym.kind == "invoer" and isinstance(sym.default, ir.Const) and self._memo_free(sym):
-            # an input with a constant default, read here only: the dict lookup itself, no method call
-            return f"self._f.get({sym.name!r}, {self.value(sym.default, sym.type)})"
         if self.fast and self._uses().get(e.symbol, 0) > 1:
             # used in more places: read the memo here and call the method only the first time
             return f"(self._m{e.symbol} if self._m{e.symbol} is not UNSET else self.s{e.symbol}())"
@@ -923,32 +912,6 @@ def _complementary(a, b) -> bool:
         return _shape(a.operand) == _shape(b)
     if isinstance(a, ir.Binary) and isinstance(b, ir.Binary) and {a.op, b.op} == {"=", "≠"}:
         return _shape(a.left) == _shape(b.left) and _shape(a.right) == _shape(b.right)
-    return False
-
-
-def _conjuncts(e) -> list:
-    """`A en B en C` as [A, B, C], in the order they are evaluated."""
-    if isinstance(e, ir.Binary) and e.op == "en":
-        return _conjuncts(e.left) + _conjuncts(e.right)
-    return [e]
-
-
-def _excludes(held, cond) -> bool:
-    """If condition `held` was evaluated and true, is `cond` false without evaluating anything new?
-
-    Then it need not be evaluated at all: the result and the signals are the same. Each of held's
-    conjuncts was evaluated and is true. cond's conjuncts, left to right: one that is also one of held's
-    is true (the same pure expression, already known); the first that is the negation of one of held's is
-    false, and `en` stops there. Anything else might fail (a missing input), so it must be evaluated."""
-    if held is None or cond is None:
-        return False
-    known = _conjuncts(held)
-    shapes = [_shape(c) for c in known]
-    for c in _conjuncts(cond):
-        if any(_complementary(k, c) for k in known):
-            return True
-        if _shape(c) not in shapes:
-            return False
     return False
 
 
