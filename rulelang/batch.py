@@ -67,15 +67,7 @@ def make_bundle(rules: str | Path, outcomes: list[str] | None = None, engine: st
     rs, diags = compile_rules(rules)
     if rs is None:
         return None, diags
-    meta = rs.meta
-    names = list(outcomes) if outcomes else list(meta["outcomes"])
-    unknown = [n for n in names if n not in meta["index"] or
-               meta["symbols"][meta["index"][n]]["kind"] not in ("uitkomst", "definitie")]
-    if unknown:
-        from .diagnostics import suggest
-
-        hint = suggest(unknown[0], [s["name"] for s in meta["symbols"] if s["kind"] in ("uitkomst", "definitie")])
-        raise BatchError(f"de regels kennen geen uitkomst '{unknown[0]}'" + (f"; bedoelde u '{hint}'?" if hint else ""))
+    names = _outcome_names(rs.meta, outcomes)
     columnar = None
     if engine in ("auto", "kolom"):
         from .columnar import ColumnarProgram, Unsupported
@@ -90,6 +82,18 @@ def make_bundle(rules: str | Path, outcomes: list[str] | None = None, engine: st
             if engine == "kolom":
                 raise BatchError(f"de kolommotor kan deze regels niet doorrekenen: {e}") from None
     return Bundle(rs.root, rs.python_source, names, columnar), diags
+
+
+def _outcome_names(meta: dict, outcomes: list[str] | None) -> list[str]:
+    names = list(outcomes) if outcomes else list(meta["outcomes"])
+    unknown = [n for n in names if n not in meta["index"] or
+               meta["symbols"][meta["index"][n]]["kind"] not in ("uitkomst", "definitie")]
+    if unknown:
+        from .diagnostics import suggest
+
+        hint = suggest(unknown[0], [s["name"] for s in meta["symbols"] if s["kind"] in ("uitkomst", "definitie")])
+        raise BatchError(f"de regels kennen geen uitkomst '{unknown[0]}'" + (f"; bedoelde u '{hint}'?" if hint else ""))
+    return names
 
 
 _STATE: dict[str, "Worker"] = {}
@@ -181,8 +185,25 @@ class Worker:
 
     def evaluate_row(self, cells: dict, columns: "Layout"):
         """One row with the scalar evaluator: (output values, [(column or outcome, code, reason)])."""
-        from .runtime import Decision, signals
+        from .runtime import signals
         from .runtime.values import CONTEXT
+
+        facts, decisions, peil, problems = self.row_case(cells, columns)
+        if problems:
+            return None, problems
+        ev = self.fast(facts, decisions, peil)
+        out = []
+        with decimal.localcontext(CONTEXT):
+            for name, g in zip(self.outcomes, self.getters):
+                try:
+                    out.append(g(ev))
+                except signals.Signal as s:
+                    problems.append((name, _code(self.meta, s), _reason(self.meta, s, peil)))
+        return (None if problems else out), problems
+
+    def row_case(self, cells: dict, columns: "Layout", decided_by: str = ""):
+        """One row as (facts, decisions, peildatum, [(column, code, reason)]): what a scenario would give."""
+        from .runtime import Decision
 
         problems: list[tuple[str, str, str]] = []
         facts, decisions = {}, {}
@@ -215,18 +236,9 @@ class Worker:
                 continue
             v = self._convert(raw, self.decisions[name]["type"], DECISION_PREFIX + name, problems)
             if v is not _BAD:
-                decisions[name] = Decision(v, "", None, "")
-        if problems:
-            return None, problems
-        ev = self.fast(facts, decisions, peil)
-        out = []
-        with decimal.localcontext(CONTEXT):
-            for name, g in zip(self.outcomes, self.getters):
-                try:
-                    out.append(g(ev))
-                except signals.Signal as s:
-                    problems.append((name, _code(self.meta, s), _reason(self.meta, s, peil)))
-        return (None if problems else out), problems
+                decisions[name] = Decision(v, decided_by, None,
+                                           f"kolom {DECISION_PREFIX}{name} van het invoerbestand" if decided_by else "")
+        return facts, decisions, peil, problems
 
     def _convert(self, raw, typ: dict, column: str, problems: list):
         from .scenario import parse_scalar
@@ -988,6 +1000,59 @@ def run(rules, input_path, output_path, errors_path=None, outcomes=None, peildat
     failed = len(writer.failed_rows)
     return Summary(writer.rows + failed, writer.rows, failed, time.perf_counter() - started, str(output_path),
                    str(errors_path), engine_text), diags
+
+
+def explain_row(rules, input_path, row: int, outcomes=None, peildatum=None, id_column=None, fmt: str = "text"):
+    """Why one row of a batch input came out as it did: the explanation tree of each outcome, as
+    `rulelang explain` gives it for a scenario. `row` is numbered as in the output and the errors file
+    (the first data row is 1). Returns (text or None, the row's problems [(column, code, reason)],
+    diagnostics); an input that cannot be read raises BatchError."""
+    from .compiler import compile_rules
+    from .explain import explain
+    from .render.explanation import RENDERERS
+    from .runtime import evaluate
+
+    input_path = Path(input_path)
+    if not input_path.exists():
+        raise BatchError(f"invoer '{input_path}' bestaat niet")
+    rs, diags = compile_rules(rules)
+    if rs is None:
+        return None, [], diags
+    names = _outcome_names(rs.meta, outcomes)
+    in_fmt = _format(input_path)
+    if in_fmt == "parquet":
+        try:
+            import pyarrow.parquet  # noqa: F401
+        except ImportError:
+            raise BatchError("Parquet vraagt pyarrow: pip install 'rulelang[batch]'") from None
+    for name, members in rs.meta["enums"].items():
+        _ENUM_MEMBERS[name] = list(members)
+    columns = layout(rs.meta, _header(input_path, in_fmt), peildatum, id_column)
+    chunks = (((p[2], _read_part(p)) for p in parquet_parts(input_path)) if in_fmt == "parquet"
+              else _csv_chunks(input_path, 50_000))
+    seen = 0
+    for first, table in chunks:
+        seen = first + table.num_rows
+        if first < row <= seen:
+            break
+    else:
+        raise BatchError(f"rij {row} bestaat niet: de invoer heeft {seen} rijen (de eerste is rij 1)")
+    cells = _raw_rows(table, columns, [row - 1 - first])[0]
+    worker = Worker(Bundle(rs.root, rs.python_source, names, None))
+    where = f"{input_path.name}, rij {row}"
+    ident = cells.get(columns.id_column) if columns.id_column else None
+    if cells.get(ROW_PROBLEM):
+        return None, [("rij", "RL405", cells[ROW_PROBLEM])], diags
+    facts, decisions, peil, problems = worker.row_case(cells, columns, decided_by=where)
+    if problems:
+        return None, problems, diags
+    ev, results, tracer = evaluate(worker.cls, facts, decisions, peil, names, trace=True)
+    title = where + (f" (id {ident})" if ident is not None else "")
+    expls = [explain(rs.meta, tracer, ev, decisions, name, title, results[name].signal) for name in names]
+    if fmt == "json":  # one document: {"rij": …, "id": …, "uitleg": {uitkomst: boom}}
+        doc = {"rij": row, "id": ident, "uitleg": {name: e.to_json() for name, e in zip(names, expls)}}
+        return json.dumps(doc, ensure_ascii=False, indent=2) + "\n", [], diags
+    return "\n".join(RENDERERS[fmt](e) for e in expls), [], diags
 
 
 class _NoBar:

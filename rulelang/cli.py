@@ -375,7 +375,7 @@ def codes(code):
 @click.option("--input", "-i", "input_path", required=True, type=click.Path(),
               help="Gevallen: .csv, .parquet of een map met .parquet-bestanden (kolommen: invoer, peildatum, "
                    "beslissing.<naam>; lijsten als JSON).")
-@click.option("--output", "-o", "output_path", required=True, type=click.Path(),
+@click.option("--output", "-o", "output_path", type=click.Path(), default=None,
               help="Resultaten: .csv of .parquet (rij, id en één kolom per uitkomst).")
 @click.option("--fouten", "--errors", "errors_path", type=click.Path(), default=None,
               help="Rijen die mislukken, met rijnummer en reden (standaard: <output>.fouten.csv).")
@@ -395,12 +395,18 @@ def codes(code):
 @click.option("--dask", "dask", default=None, metavar="SCHEDULER|local",
               help="Reken op een Dask-cluster (adres van de scheduler, of 'local'); invoer: Parquet.")
 @click.option("--geen-voortgang", "--no-progress", "quiet", is_flag=True, help="Geen voortgangsbalk.")
+@click.option("--uitleg-rij", "--explain-row", "explain_row", type=click.IntRange(min=1), default=None,
+              metavar="RIJ", help="Schrijf geen resultaten, maar leg uit hoe de uitkomsten van deze rij (het "
+              "rijnummer uit de resultaten of het foutenbestand) tot stand kwamen.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown", "brief", "html"]), default="text",
+              help="Vorm van de uitleg bij --uitleg-rij.")
 def batch(rules, input_path, output_path, errors_path, outcomes, peildatum, id_column, workers, chunk_size, engine,
-          dask, quiet):
+          dask, quiet, explain_row, fmt):
     """Reken een regelbestand door voor elke rij van een bestand (alle kernen, of een Dask-cluster).
 
     Rijen die mislukken (onleesbare waarde, ontbrekende invoer, conflict, geblokkeerd) staan met rijnummer en
-    reden in het foutenbestand; exitcode 1 als er één mislukt."""
+    reden in het foutenbestand; exitcode 1 als er één mislukt. Met --uitleg-rij RIJ: de uitleg van die ene
+    rij, zoals `rulelang explain` hem voor een scenario geeft."""
     try:
         from .batch import BatchError, run
     except ImportError as e:
@@ -417,6 +423,12 @@ def batch(rules, input_path, output_path, errors_path, outcomes, peildatum, id_c
             click.echo(f"--peildatum '{peildatum}' is geen datum (schrijf 2026-01-31)", err=True)
             sys.exit(2)
 
+    if explain_row is not None:
+        _explain_batch_row(rules, input_path, explain_row, list(outcomes) or None, date, id_column, fmt)
+    if output_path is None:
+        click.echo("geef --output (waar de resultaten heen gaan) of --uitleg-rij RIJ", err=True)
+        sys.exit(2)
+
     def bar(total):
         return click.progressbar(length=total, label="doorrekenen", file=sys.stderr, show_eta=True)
 
@@ -431,6 +443,25 @@ def batch(rules, input_path, output_path, errors_path, outcomes, peildatum, id_c
         sys.exit(1)
     click.echo(summary.text())
     sys.exit(1 if summary.failed else 0)
+
+
+def _explain_batch_row(rules, input_path, row, outcomes, date, id_column, fmt):
+    from .batch import BatchError, explain_row
+
+    try:
+        text, problems, diags = explain_row(rules, input_path, row, outcomes, date, id_column, fmt)
+    except BatchError as e:
+        click.echo(str(e), err=True)
+        sys.exit(2)
+    if text is None and not problems:  # the rules do not compile
+        _echo_diags(diags, {}, "concise")
+        sys.exit(1)
+    if problems:  # the row itself cannot be evaluated: say where, as the errors file would
+        for column, code, reason in problems:
+            click.echo(f"{input_path}: rij {row}, {column}: {code} {reason}", err=True)
+        sys.exit(1)
+    click.echo(text, nl=False)
+    sys.exit(0)
 
 
 def main(argv=None):

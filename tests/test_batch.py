@@ -287,3 +287,70 @@ def test_columnar_backend_agrees_on_generated_programs(tmp_path):
                 assert res.status == "ok" and got == res.value, (name, got, res, text, f, d, p)
 
     check()
+
+
+# ---------------------------------------------------------------- --uitleg-rij: why did this row come out so?
+def _rows_file(tmp_path):
+    good = {"peildatum": "2026-03-31", "leefvorm": "alleenstaande", "geboortedatum": "1970-06-01",
+            "aow_leeftijd_bereikt": "nee", "medebewoners": "[]", "bezittingen": "€ 1.100,00",
+            "inkomsten_uit_arbeid": "600.00", "begin_periode": "2026-02-01", "ontvangen_bijdragen": "[]",
+            "beslissing.draagt_bij_aan_arbeidsinschakeling": "ja", "id": "A-1"}
+    rows = [good, {**good, "id": "A-2", "bezittingen": "veel"},
+            {**good, "id": "A-3", "tijdelijk_elders_voor_mantelzorg": "ja"}]
+    with open(tmp_path / "in.csv", "w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, list(dict.fromkeys(k for r in rows for k in r)))
+        w.writeheader()
+        w.writerows(rows)
+    return str(tmp_path / "in.csv")
+
+
+def test_explain_row_gives_the_tree_behind_the_batch_result(tmp_path, capsys):
+    path = _rows_file(tmp_path)
+    code, out, err = cli(["batch", RULES, "-i", path, "-o", str(tmp_path / "uit.csv"), "--geen-voortgang"], capsys)
+    assert code == 1, err  # rows 2 and 3 fail
+    (row1,) = read_csv(tmp_path / "uit.csv")
+    code, out, err = cli(["batch", RULES, "-i", path, "--uitleg-rij", "1"], capsys)
+    assert code == 0, err
+    lines = out.splitlines()
+    assert lines[0] == "Scenario: in.csv, rij 1 (id A-1)" and lines[1] == "Peildatum: 31 maart 2026"
+    # the same amount as in the results file, with the rules and the decision read from the row
+    assert f"algemene_bijstand = € {row1['algemene_bijstand'].replace('.', ',')} per maand  [uitkomst, " \
+           "rules/participatiewet/bijstand.rule:69]" in out
+    assert "  - draagt_bij_aan_arbeidsinschakeling = ja (door in.csv, rij 1): kolom " \
+           "beslissing.draagt_bij_aan_arbeidsinschakeling van het invoerbestand" in out
+    assert "toegepast: regel 'eerste_periode' — rules/participatiewet/bijverdiengrens.rule:114" in out
+
+
+def test_explain_row_of_a_failing_row(tmp_path, capsys):
+    path = _rows_file(tmp_path)
+    code, out, err = cli(["batch", RULES, "-i", path, "--uitleg-rij", "2"], capsys)  # a value that is no amount
+    assert code == 1 and out == ""
+    assert err.startswith(f"{path}: rij 2, bezittingen: RL405 kolom bezittingen: ") and "'veel'" in err
+    code, out, err = cli(["batch", RULES, "-i", path, "--uitleg-rij", "3", "--format", "json"], capsys)
+    assert code == 0, err  # a conflict is an outcome that can be explained
+    doc = json.loads(out)
+    assert (doc["rij"], doc["id"]) == (3, "A-3")
+    tree = doc["uitleg"]["algemene_bijstand"]["uitkomst"]
+    assert tree["status"] == "fout"
+    assert "RL501 conflict in 'kostendelersnorm_van_toepassing'" in json.dumps(doc, ensure_ascii=False)
+
+
+def test_explain_row_that_does_not_exist_or_without_output(tmp_path, capsys):
+    path = _rows_file(tmp_path)
+    code, out, err = cli(["batch", RULES, "-i", path, "--uitleg-rij", "4"], capsys)
+    assert code == 2 and err.strip() == "rij 4 bestaat niet: de invoer heeft 3 rijen (de eerste is rij 1)"
+    code, out, err = cli(["batch", RULES, "-i", path], capsys)
+    assert code == 2 and err.strip() == "geef --output (waar de resultaten heen gaan) of --uitleg-rij RIJ"
+
+
+def test_explain_row_in_a_later_row_group_of_parquet(tmp_path, caseload, expected, capsys):
+    C.write_parquet(caseload, tmp_path / "gevallen.parquet", row_group_size=200)
+    row = next(r for r in range(450, 600) if expected[r] is not None)  # in the third row group
+    code, out, err = cli(["batch", RULES, "-i", str(tmp_path / "gevallen.parquet"), "--uitleg-rij", str(row),
+                          "--uitkomst", "algemene_bijstand"], capsys)
+    assert code == 0, err
+    assert out.startswith(f"Scenario: gevallen.parquet, rij {row}")
+    amount = expected[row][0].replace(".", ",")
+    whole, cents = amount.split(",")
+    grouped = f"{int(whole):,}".replace(",", ".") + "," + cents
+    assert f"\nalgemene_bijstand = € {grouped} per maand  [uitkomst, " in out

@@ -26,7 +26,8 @@ def _lines(node: ExplNode) -> list[str]:
     if node.decision:
         d = node.decision
         if d.get("door"):
-            out.append(f"beslissing van {d['door']} op {d.get('datum_tekst')}: {d['motivering']}")
+            when = f" op {d['datum_tekst']}" if d.get("datum_tekst") else ""
+            out.append(f"beslissing van {d['door']}{when}: {d['motivering']}")
         else:
             out.append(d["motivering"])
     if node.kind in ("invoer", "beslissing") and node.status == "ontbreekt" and node.question:
@@ -55,7 +56,8 @@ def decision_line(d: ExplNode) -> str:
     if d.status == "ontbreekt":
         return f"{d.name}: nog te beslissen door het college" + (f" — {d.question}" if d.question else "")
     if info.get("door"):
-        return f"{d.name} = {d.value_text} (door {info['door']}, {info.get('datum_tekst')}): {info.get('motivering', '')}"
+        when = f", {info['datum_tekst']}" if info.get("datum_tekst") else ""
+        return f"{d.name} = {d.value_text} (door {info['door']}{when}): {info.get('motivering', '')}"
     return f"{d.name} = {d.value_text}: geen beslissing vastgelegd, de standaardwaarde geldt"
 
 

@@ -36,9 +36,9 @@ def _parts(expl: Explanation):
         if d.status == "ontbreekt":
             decisions.append(f"Hierover moet het college nog beslissen: {d.question or d.name}")
         elif info.get("door"):
+            when = f" op {info['datum_tekst']}" if info.get("datum_tekst") else ""
             decisions.append(f"{d.question or _title(d.name)} Ons besluit: {d.value_text}. "
-                             f"Reden: {info['motivering']} (besloten door {info['door']} op {info.get('datum_tekst')}; "
-                             f"{d.source})")
+                             f"Reden: {info['motivering']} (besloten door {info['door']}{when}; {d.source})")
     return root, steps, decisions
 
 
