@@ -32,6 +32,8 @@ from pathlib import Path
 import attrs
 import numpy as np
 
+from .runtime.values import SHOW_CONTEXT
+
 SMALL_CSV_BYTES = 2_000_000  # below this (a few thousand rows), `--motor auto` evaluates row by row
 DECISION_PREFIX = "beslissing."
 ROW = "rij"
@@ -663,20 +665,25 @@ def _context():
     return CONTEXT
 
 
+_CENT = Decimal("0.01")
+
+
 def scalar_text(v, kind: str) -> str:
     """A value as it is written in a results file (the same for both engines)."""
+
     if v is None:
         return ""
     if kind == "bool":
         return "ja" if v else "nee"
     if kind in ("money", "dec", "pct"):
         v = Decimal(v)
-        if kind == "money" and v == v.quantize(Decimal("0.01")):
-            v = v.quantize(Decimal("0.01"))
+        cents = v.quantize(_CENT, context=SHOW_CONTEXT)  # every digit kept, whatever the current context
+        if kind == "money" and v == cents:
+            v = cents
         elif v == v.to_integral_value():
-            v = v.quantize(Decimal(1))
+            v = v.quantize(Decimal(1), context=SHOW_CONTEXT)
         else:
-            v = v.normalize()
+            v = v.normalize(SHOW_CONTEXT)
         text = f"{v:f}"
         return text[1:] if text.startswith("-") and v == 0 else text
     if kind == "date":

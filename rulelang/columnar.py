@@ -620,6 +620,8 @@ class ColumnarProgram:
         if t.kind == "bool":
             return "C.T" if value else "C.F"
         if t.kind == "int":
+            if abs(value) >= LIMIT:  # beyond int64: the scalar engine computes it exactly
+                raise Unsupported(f"geheel getal {value}")
             return f"C.i64({value!r})"
         raise Unsupported(f"constante van type {t.kind}")
 

@@ -354,3 +354,24 @@ def test_explain_row_in_a_later_row_group_of_parquet(tmp_path, caseload, expecte
     whole, cents = amount.split(",")
     grouped = f"{int(whole):,}".replace(",", ".") + "," + cents
     assert f"\nalgemene_bijstand = € {grouped} per maand  [uitkomst, " in out
+
+
+def test_amounts_beyond_28_digits_are_written_exactly_not_an_internal_error(tmp_path, capsys):
+    """Found by the explanation fuzzing: a 36-digit amount once crashed the output (quantize under the
+    default 28-digit context: RL901) and the columnar engine (an integer constant beyond int64)."""
+    rules = tmp_path / "groot.rule"
+    rules.write_text('invoer x: geld\nuitkomst y: geld\n    bron "art. 1"\n'
+                     '    waarde x * 1000000000000000000000000000000\n', encoding="utf-8")
+    (tmp_path / "in.csv").write_text("peildatum,x\n2026-01-01,12345.67\n2026-01-01,1.5\n", encoding="utf-8")
+    want = [("1", "12345670000000000000000000000000000.00"), ("2", "1500000000000000000000000000000.00")]
+    for engine in ("auto", "scalair"):
+        code, out, err = cli(["batch", str(rules), "-i", str(tmp_path / "in.csv"), "-o", str(tmp_path / "uit.csv"),
+                              "--motor", engine, "--geen-voortgang"], capsys)
+        assert code == 0, err
+        assert [(r["rij"], r["y"]) for r in read_csv(tmp_path / "uit.csv")] == want
+    code, out, err = cli(["batch", str(rules), "-i", str(tmp_path / "in.csv"), "-o", str(tmp_path / "uit.csv"),
+                          "--motor", "kolom", "--geen-voortgang"], capsys)
+    assert code == 2 and err.strip() == ("de kolommotor kan deze regels niet doorrekenen: geheel getal "
+                                         "1000000000000000000000000000000")
+    code, out, err = cli(["batch", str(rules), "-i", str(tmp_path / "in.csv"), "--uitleg-rij", "1"], capsys)
+    assert code == 0 and "y = € 12.345.670.000.000.000.000.000.000.000.000.000,00  [uitkomst, " in out

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rulelang.runtime.values import CONTEXT, format_money, round_money
+from rulelang.runtime.values import CONTEXT, format_money, format_value, round_money
 
 from .conftest import problem, value
 
@@ -283,3 +283,21 @@ def test_fraction_helper_is_independent():
     assert expected_cents(Decimal("101"), 5000, "up") == 15000
     assert expected_cents(Decimal("-0.01"), 100, "down") == -100
     assert math.isclose(expected_cents(Decimal("2.675"), 1, "half_up"), 268)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.decimals(allow_nan=False, allow_infinity=False, places=None, min_value=Decimal("-1e40"),
+                   max_value=Decimal("1e40")),
+       st.sampled_from([decimal.getcontext().prec, 6, 34]))
+def test_money_and_numbers_are_shown_with_every_digit_in_any_context(x, prec):
+    """What an explanation shows is the value itself: formatting never raises, never rounds, whatever
+    the caller's decimal context (a 32-digit amount once failed under the default 28 digits)."""
+    with decimal.localcontext(decimal.Context(prec=prec)):
+        money = format_money(x)
+        number = format_value(x, "dec")
+        pct = format_value(x, "pct")
+    wide = decimal.Context(prec=200)
+    assert Decimal(money.replace("€ ", "").replace(".", "").replace(",", ".")) == x
+    assert len(money.split(",")[1]) >= 2  # at least the cents, always
+    assert Decimal(number.replace(",", ".")) == x
+    assert Decimal(pct[:-1].replace(",", ".")) == wide.multiply(x, 100)

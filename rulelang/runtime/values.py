@@ -186,12 +186,15 @@ MONTH_NAMES = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "
 
 _CENT = Decimal("0.01")
 _DUTCH = str.maketrans(",.", ".,")
+# Formatting shows a value, it never rounds one: whatever the caller's context, every digit is kept (a
+# 32-digit amount quantized to cents under the default 28 digits would raise, or be rounded).
+SHOW_CONTEXT = decimal.Context(prec=decimal.MAX_PREC, Emax=decimal.MAX_EMAX, Emin=decimal.MIN_EMIN)
 
 
 def format_money(x: Decimal) -> str:
     """€ 1.234,50 (cents when the amount is whole cents, else every decimal). Explanations call this for
     every amount they show, so it is one quantize and one format."""
-    c = x.quantize(_CENT, rounding=ROUND_HALF_UP)
+    c = x.quantize(_CENT, rounding=ROUND_HALF_UP, context=SHOW_CONTEXT)
     q = c if x == c else x
     # copy_abs is exact (abs() would round to the current precision); ',f' groups by thousands
     text = format(q.copy_abs(), ",f").translate(_DUTCH)
@@ -202,7 +205,7 @@ def format_money(x: Decimal) -> str:
 def format_decimal(x) -> str:
     if isinstance(x, int):
         return str(x)
-    text = f"{x.normalize():f}" if x == x.to_integral_value() else f"{x:f}"
+    text = f"{x.normalize(SHOW_CONTEXT):f}" if x == x.to_integral_value() else f"{x:f}"
     return text.replace(".", ",")
 
 
@@ -220,7 +223,7 @@ def format_value(v, kind: str, period: str | None = None) -> str:
         s = format_money(v)
         return f"{s} per {period}" if period else s
     if kind == "pct":
-        return format_decimal(v * 100) + "%"
+        return format_decimal(Decimal(v).scaleb(2, SHOW_CONTEXT)) + "%"
     if kind in ("int", "dec"):
         return format_decimal(v)
     if kind == "date":

@@ -44,6 +44,27 @@ def test_generated_programs_agree(text, data):
         COUNTS["programma-gevallen"] += 1
         problems = compare(program, cls, facts, decisions, peildatum)
         assert not problems, "\n".join(problems) + "\n" + describe_case(text, facts, decisions, peildatum)
+        explain_everything(cls, facts, decisions, peildatum)
+
+
+def explain_everything(cls, facts, decisions, peildatum):
+    """Every outcome's explanation, in every form, for any program and case: it never fails, and its
+    root says what the evaluation said (the value in words, or why there is none)."""
+    from rulelang.explain import explain
+    from rulelang.render.explanation import RENDERERS
+    from rulelang.runtime import evaluate
+
+    ev, results, tracer = evaluate(cls, facts, decisions, peildatum, trace=True)
+    for name, res in results.items():
+        expl = explain(cls.META, tracer, ev, decisions, name, "gegenereerd", res.signal)
+        assert expl.root.name == name
+        if res.status == "ok":
+            assert expl.root.status == "berekend" and expl.root.value == res.value
+        else:
+            # why not: its own precondition (blocked), or the problem underneath (RL5xx)
+            assert expl.root.status != "berekend" and (expl.root.problem or expl.root.blocked), (name, res.status)
+        for fmt, render in RENDERERS.items():
+            assert render(expl).strip(), fmt
 
 
 def _library(path: Path):
