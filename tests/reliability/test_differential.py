@@ -87,6 +87,7 @@ def test_shipped_rules_agree_on_random_scenarios(path):
         problems = compare(program, cls, facts, decisions, peildatum)
         assert not problems, "\n".join(problems) + f"\n{path}\nfeiten {facts!r}\nbeslissingen {decisions!r}\n" \
                                                    f"peildatum {peildatum}"
+        explain_everything(cls, facts, decisions, peildatum)
 
     check()
 
