@@ -98,15 +98,6 @@ class Explanation:
                 "beslissingen": [d.to_json() for d in self.decisions]}
 
 
-def type_text(t: dict) -> tuple[str, str | None]:
-    return t["kind"], t.get("period")
-
-
-def fmt(meta: dict, sid: int, value) -> str:
-    kind, period = type_text(meta["symbols"][sid]["type"])
-    return format_value(value, kind, period)
-
-
 def rule_label(r: dict) -> str:
     return f"regel '{r['label']}'" if r["label"] else "regel"
 
