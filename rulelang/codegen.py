@@ -385,8 +385,7 @@ class CodeGenerator:
                 self._loop_first(rule.value)
                 self.w(f"v = {self.value(rule.value, s.type)}")
                 self.loops = {}
-            else:
-                self._fast_level(s.roots, "v", "w")
+            elif not self._fast_level(s.roots, "v", "w"):  # (when a rule always applies: no default)
                 self.w("if w == -1:")
                 if s.default is not None:
                     self.w("    r = -1  # the default is no rule")
@@ -455,6 +454,7 @@ class CodeGenerator:
         exactly one of the two applies and b's condition need not be evaluated again."""
         self.w(f"{win} = -1")
         maybe_won = False  # can `win` be set here? (not before the first rule that can apply)
+        decided = False  # does some rule always apply (no condition, or a pair `C` / `niet C`)? returned
         i = 0
         while i < len(rule_ids):
             rule = self.p.rules[rule_ids[i]]
@@ -479,7 +479,8 @@ class CodeGenerator:
                 self.indent -= 1
                 self.w("else:")
                 self.indent += 1
-            self.w(f"r = {rid}")
+            if self._may_fault(rule.cond) or self._may_fault(rule.value):
+                self.w(f"r = {rid}")
             if rule.cond is not None:
                 self.w(f"if {self.expr(rule.cond)}:")
                 self.indent += 1
@@ -488,7 +489,8 @@ class CodeGenerator:
                 self.indent -= 1
             if pair:
                 self.w("else:")
-                self.w(f"    r = {nxt.id}")
+                if self._may_fault(nxt.value):
+                    self.w(f"    r = {nxt.id}")
                 self.indent += 1
                 self._fast_apply(self.value(nxt.value, self.p.symbols[sym].type), str(nxt.id), out, win, sym,
                                  maybe_won)
@@ -498,11 +500,36 @@ class CodeGenerator:
             if guarded:
                 self.indent -= 1
             maybe_won = True
+            decided = decided or (not guarded and (rule.cond is None or pair))
             i += 2 if pair else 1
+        return decided
+
+    def _may_fault(self, e) -> bool:
+        """Can evaluating `e` raise an ArithmeticError in this method (which the method reports as a Fault
+        of the rule in `r`)? Names are read through their own methods, which report their own faults;
+        logic and comparisons of whole numbers, dates, yes/no and enumerations cannot. Anything else
+        (arithmetic, rounding, date functions, decimal comparisons: a NaN passed in through the API) is
+        assumed to. Where it cannot, `r` need not be set."""
+        if e is None or isinstance(e, (ir.Const, ir.Var, ir.GetField)):
+            return False
+        if isinstance(e, ir.Ref):
+            safe = self._safe_defs().get(e.symbol) if e.symbol != PEILDATUM else None
+            return safe is not None and self._may_fault(safe.value)  # written inline here
+        if isinstance(e, ir.Unary):
+            return e.op != "niet" or self._may_fault(e.operand)
+        if isinstance(e, ir.Binary):
+            if e.op in ("en", "of") or (e.op in ("=", "≠", "<", "<=", ">", ">=") and all(
+                    x.type.kind in ("int", "date", "bool", "enum") for x in (e.left, e.right))):
+                return self._may_fault(e.left) or self._may_fault(e.right)
+            return True
+        if isinstance(e, ir.If):
+            return self._may_fault(e.cond) or self._may_fault(e.then) or self._may_fault(e.otherwise)
+        return True
 
     def _fast_rule(self, rule: ir.Rule, out: str, win: str, maybe_won: bool):
         """One rule without exceptions and without validity (the second of a pair, written out)."""
-        self.w(f"r = {rule.id}")
+        if self._may_fault(rule.cond) or self._may_fault(rule.value):
+            self.w(f"r = {rule.id}")
         if rule.cond is not None:
             self.w(f"if {self.expr(rule.cond)}:")
             self.indent += 1
