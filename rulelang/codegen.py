@@ -506,14 +506,20 @@ class CodeGenerator:
 
     def _may_fault(self, e) -> bool:
         """Can evaluating `e` raise an ArithmeticError in this method (which the method reports as a Fault
-        of the rule in `r`)? Names are read through their own methods, which report their own faults;
-        logic and comparisons of whole numbers, dates, yes/no and enumerations cannot. Anything else
-        (arithmetic, rounding, date functions, decimal comparisons: a NaN passed in through the API) is
-        assumed to. Where it cannot, `r` need not be set."""
+        of the rule in `r`)? Definitions are read through their own methods, which report their own
+        faults; an input's or decision's method evaluates its default without that guard (found by the
+        long differential run). Logic and comparisons of whole numbers, dates, yes/no and enumerations
+        cannot fault. Anything else (arithmetic, rounding, date functions, decimal comparisons: a NaN
+        passed in through the API) is assumed to. Where nothing can, `r` need not be set."""
         if e is None or isinstance(e, (ir.Const, ir.Var, ir.GetField)):
             return False
         if isinstance(e, ir.Ref):
-            safe = self._safe_defs().get(e.symbol) if e.symbol != PEILDATUM else None
+            if e.symbol == PEILDATUM:
+                return False
+            sym = self.p.symbols[e.symbol]
+            if sym.kind in ("invoer", "beslissing"):  # their method evaluates the default, unguarded
+                return self._may_fault(sym.default)
+            safe = self._safe_defs().get(e.symbol)
             return safe is not None and self._may_fault(safe.value)  # written inline here
         if isinstance(e, ir.Unary):
             return e.op != "niet" or self._may_fault(e.operand)

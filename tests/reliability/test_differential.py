@@ -208,3 +208,23 @@ def test_sibling_rules_agree_in_every_combination():
             _, res = I.interpret(program, facts, {}, _dt.date(2026, 1, 1), ["y"])
             seen.add(res["y"].status)
     assert {"ok", "fout", "ontbreekt"} <= seen  # values, conflicts and missing inputs were all compared
+
+
+def test_a_fault_in_an_inputs_default_is_the_rule_s_that_reads_it():
+    """Found by the long run: the class without tracing sets `r` (the rule a fault is reported for) only
+    before code that can fault; reading an input whose default is an impossible date can."""
+    text = """\
+invoer i1: datum
+    standaard datum(2025; 2; 31)
+definitie d0: datum
+    bron "art. d0"
+    regel r1:
+        dan peildatum
+    regel r2 uitzondering op r1:
+        dan i1
+"""
+    program, cls, diags = compile_text(SCRATCH, text, "standaardfout.rule")
+    assert not diags
+    assert compare(program, cls, {}, {}, _dt.date(2026, 1, 1)) == []
+    _, res = I.interpret(program, {}, {}, _dt.date(2026, 1, 1), ["d0"])
+    assert (res["d0"].status, res["d0"].signal.rule) == ("fout", 1)  # r2, the exception that read i1
