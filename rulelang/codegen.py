@@ -258,41 +258,34 @@ class CodeGenerator:
         per evaluation: its untraced method keeps no memo, which spares the slot and the check."""
         return s.kind in ("invoer", "beslissing", "parameter") and self._uses().get(s.id, 0) <= 1
 
-    def _fast_input(self, s: ir.Symbol):
-        self._header(s)
-        if self._memo_free(s):
-            self.w(f"v = self._f.get({s.name!r}, UNSET)")
+    def _memo_open(self, s: ir.Symbol) -> bool:
+        """Start an untraced read method: with a memo (return it when set, else compute into `v`), or none
+        (see _memo_free). Returns whether there is one; _memo_close ends the method."""
+        memo = not self._memo_free(s)
+        if memo:
+            self.w(f"v = self._m{s.id}")
             self.w("if v is UNSET:")
-            self.w(f"    v = {self.value(s.default, s.type)}" if s.default is not None else f"    raise R.Missing({s.id})")
-            self.w("return v")
+            self.indent += 1
+        return memo
+
+    def _memo_close(self, s: ir.Symbol, memo: bool):
+        if memo:
+            self.w(f"self._m{s.id} = v")
             self.indent -= 1
-            return
-        self.w(f"v = self._m{s.id}")
-        self.w("if v is UNSET:")
-        self.indent += 1
-        self.w(f"v = self._f.get({s.name!r}, UNSET)")
-        self.w("if v is UNSET:")
-        self.w(f"    v = {self.value(s.default, s.type)}" if s.default is not None else f"    raise R.Missing({s.id})")
-        self.w(f"self._m{s.id} = v")
-        self.indent -= 1
         self.w("return v")
         self.indent -= 1
 
+    def _fast_input(self, s: ir.Symbol):
+        self._header(s)
+        memo = self._memo_open(s)
+        self.w(f"v = self._f.get({s.name!r}, UNSET)")
+        self.w("if v is UNSET:")
+        self.w(f"    v = {self.value(s.default, s.type)}" if s.default is not None else f"    raise R.Missing({s.id})")
+        self._memo_close(s, memo)
+
     def _fast_decision(self, s: ir.Symbol):
         self._header(s)
-        if self._memo_free(s):
-            self.w(f"d = self._b.get({s.name!r})")
-            if s.default is not None:
-                self.w(f"return {self.value(s.default, s.type)} if d is None else d.value")
-            else:
-                self.w("if d is None:")
-                self.w(f"    raise R.Missing({s.id})")
-                self.w("return d.value")
-            self.indent -= 1
-            return
-        self.w(f"v = self._m{s.id}")
-        self.w("if v is UNSET:")
-        self.indent += 1
+        memo = self._memo_open(s)
         self.w(f"d = self._b.get({s.name!r})")
         if s.default is not None:
             self.w(f"v = {self.value(s.default, s.type)} if d is None else d.value")
@@ -300,10 +293,7 @@ class CodeGenerator:
             self.w("if d is None:")
             self.w(f"    raise R.Missing({s.id})")
             self.w("v = d.value")
-        self.w(f"self._m{s.id} = v")
-        self.indent -= 1
-        self.w("return v")
-        self.indent -= 1
+        self._memo_close(s, memo)
 
     def _fast_param(self, s: ir.Symbol):
         if s.id in self._inlined():
@@ -312,11 +302,7 @@ class CodeGenerator:
             self.indent -= 1
             return
         self._header(s)
-        memo = not self._memo_free(s)
-        if memo:
-            self.w(f"v = self._m{s.id}")
-            self.w("if v is UNSET:")
-            self.indent += 1
+        memo = self._memo_open(s)
         self.w("p = self._p")
         first = True
         # the latest version first: the usual peildatum is recent, and versions never overlap (RL209)
@@ -330,11 +316,7 @@ class CodeGenerator:
             else:
                 self.w("else:")
                 self.w(f"    raise R.NoVersion({s.id})")
-        if memo:
-            self.w(f"self._m{s.id} = v")
-            self.indent -= 1
-        self.w("return v")
-        self.indent -= 1
+        self._memo_close(s, memo)
 
     def _fast_definition(self, s: ir.Symbol):
         if s.id in self._safe_defs():  # computed from the peildatum where it is used; no memo
