@@ -670,15 +670,14 @@ _CENT = Decimal("0.01")
 
 def scalar_text(v, kind: str) -> str:
     """A value as it is written in a results file (the same for both engines)."""
-
     if v is None:
         return ""
     if kind == "bool":
         return "ja" if v else "nee"
     if kind in ("money", "dec", "pct"):
         v = Decimal(v)
-        cents = v.quantize(_CENT, context=SHOW_CONTEXT)  # every digit kept, whatever the current context
-        if kind == "money" and v == cents:
+        cents = v.quantize(_CENT, context=SHOW_CONTEXT) if kind == "money" else None  # every digit kept
+        if cents is not None and v == cents:
             v = cents
         elif v == v.to_integral_value():
             v = v.quantize(Decimal(1), context=SHOW_CONTEXT)
@@ -961,14 +960,8 @@ def run(rules, input_path, output_path, errors_path=None, outcomes=None, peildat
     """Evaluate the rule set for every row of input_path. Returns (Summary, diagnostics)."""
     started = time.perf_counter()
     input_path, output_path = Path(input_path), Path(output_path)
-    if not input_path.exists():
-        raise BatchError(f"invoer '{input_path}' bestaat niet")
-    in_fmt, out_fmt = _format(input_path), _format(output_path)
-    if in_fmt == "parquet" or out_fmt == "parquet":
-        try:
-            import pyarrow.parquet  # noqa: F401
-        except ImportError:
-            raise BatchError("Parquet vraagt pyarrow: pip install 'rulelang[batch]'") from None
+    in_fmt, out_fmt = _input_format(input_path), _format(output_path)
+    _need_parquet(out_fmt)
     if engine == "auto" and in_fmt == "csv" and input_path.stat().st_size < SMALL_CSV_BYTES:
         engine = "scalair"  # a small file: building the columnar code costs more than it saves
     bundle, diags = make_bundle(rules, outcomes, engine)
@@ -977,10 +970,7 @@ def run(rules, input_path, output_path, errors_path=None, outcomes=None, peildat
     from .compiler import load_python
 
     meta = load_python(bundle.python_source, bundle.name).META
-    for name, members in meta["enums"].items():
-        _ENUM_MEMBERS[name] = list(members)
-    names = _header(input_path, in_fmt)
-    columns = layout(meta, names, peildatum, id_column)
+    columns = _input_layout(meta, input_path, in_fmt, peildatum, id_column)
     errors_path = Path(errors_path) if errors_path else output_path.with_name(output_path.stem + ".fouten.csv")
     if dask is not None and in_fmt != "parquet":
         raise BatchError("--dask leest Parquet (een bestand met rijgroepen of een map met .parquet-bestanden)")
@@ -993,10 +983,7 @@ def run(rules, input_path, output_path, errors_path=None, outcomes=None, peildat
                 results = _run_dask(dask, bundle, input_path, columns, out_fmt, workers)
                 engine_text += f", Dask ({dask})"
             else:
-                if in_fmt == "parquet":
-                    chunks = ((p[2], _read_part(p)) for p in parquet_parts(input_path))
-                else:
-                    chunks = _csv_chunks(input_path, chunk_size)
+                chunks = _input_chunks(input_path, in_fmt, chunk_size)
                 # one chunk: no processes to start (that takes longer than the chunk)
                 results = _run_local(bundle, chunks, columns, out_fmt, 1 if total <= chunk_size else workers)
             for table, errs in results:
@@ -1007,6 +994,37 @@ def run(rules, input_path, output_path, errors_path=None, outcomes=None, peildat
     failed = len(writer.failed_rows)
     return Summary(writer.rows + failed, writer.rows, failed, time.perf_counter() - started, str(output_path),
                    str(errors_path), engine_text), diags
+
+
+def _input_format(input_path: Path) -> str:
+    """csv | parquet, for an input that exists (and pyarrow, which Parquet needs)."""
+    if not input_path.exists():
+        raise BatchError(f"invoer '{input_path}' bestaat niet")
+    fmt = _format(input_path)
+    _need_parquet(fmt)
+    return fmt
+
+
+def _need_parquet(fmt: str) -> None:
+    if fmt == "parquet":
+        try:
+            import pyarrow.parquet  # noqa: F401
+        except ImportError:
+            raise BatchError("Parquet vraagt pyarrow: pip install 'rulelang[batch]'") from None
+
+
+def _input_layout(meta: dict, input_path: Path, fmt: str, peildatum, id_column) -> "Layout":
+    """The input's columns checked against the rules (and the enumerations the readers need)."""
+    for name, members in meta["enums"].items():
+        _ENUM_MEMBERS[name] = list(members)
+    return layout(meta, _header(input_path, fmt), peildatum, id_column)
+
+
+def _input_chunks(input_path: Path, fmt: str, chunk_size: int):
+    """(first row, pyarrow Table) in row order: Parquet row groups, or CSV chunks of chunk_size rows."""
+    if fmt == "parquet":
+        return ((p[2], _read_part(p)) for p in parquet_parts(input_path))
+    return _csv_chunks(input_path, chunk_size)
 
 
 def explain_row(rules, input_path, row: int, outcomes=None, peildatum=None, id_column=None, fmt: str = "text"):
@@ -1020,25 +1038,14 @@ def explain_row(rules, input_path, row: int, outcomes=None, peildatum=None, id_c
     from .runtime import evaluate
 
     input_path = Path(input_path)
-    if not input_path.exists():
-        raise BatchError(f"invoer '{input_path}' bestaat niet")
+    in_fmt = _input_format(input_path)
     rs, diags = compile_rules(rules)
     if rs is None:
         return None, [], diags
     names = _outcome_names(rs.meta, outcomes)
-    in_fmt = _format(input_path)
-    if in_fmt == "parquet":
-        try:
-            import pyarrow.parquet  # noqa: F401
-        except ImportError:
-            raise BatchError("Parquet vraagt pyarrow: pip install 'rulelang[batch]'") from None
-    for name, members in rs.meta["enums"].items():
-        _ENUM_MEMBERS[name] = list(members)
-    columns = layout(rs.meta, _header(input_path, in_fmt), peildatum, id_column)
-    chunks = (((p[2], _read_part(p)) for p in parquet_parts(input_path)) if in_fmt == "parquet"
-              else _csv_chunks(input_path, 50_000))
+    columns = _input_layout(rs.meta, input_path, in_fmt, peildatum, id_column)
     seen = 0
-    for first, table in chunks:
+    for first, table in _input_chunks(input_path, in_fmt, 50_000):
         seen = first + table.num_rows
         if first < row <= seen:
             break
